@@ -1,0 +1,33 @@
+#include "learn/registry.h"
+
+#include "learn/linear/linear_learner.h"
+#include "learn/xgboost/xgboost_learner.h"
+
+namespace kiln {
+
+std::vector<std::string> SupervisedAlgorithms() { return {"xgboost", "linear"}; }
+
+namespace {
+Status UnknownAlgorithm(std::string_view algorithm) {
+  std::string names;
+  for (const auto& n : SupervisedAlgorithms()) names += (names.empty() ? "" : ", ") + n;
+  return Status::InvalidArgument("unknown algorithm \"" + std::string(algorithm) +
+                                 "\"; expected one of: " + names);
+}
+}  // namespace
+
+Result<std::unique_ptr<Learner>> MakeLearner(std::string_view algorithm, const HyperParams& params,
+                                             Task task, int num_classes) {
+  if (algorithm == "xgboost") return MakeXgboostLearner(params, task, num_classes);
+  if (algorithm == "linear") return MakeLinearLearner(params, task, num_classes);
+  return UnknownAlgorithm(algorithm);
+}
+
+Result<std::unique_ptr<Model>> LoadModel(std::string_view algorithm, std::string_view bytes, Task task,
+                                         int num_classes) {
+  if (algorithm == "xgboost") return LoadXgboostModel(bytes, task, num_classes);
+  if (algorithm == "linear") return LoadLinearModel(bytes, task, num_classes);
+  return UnknownAlgorithm(algorithm);
+}
+
+}  // namespace kiln
