@@ -20,7 +20,9 @@ struct Fold {
 // (a class with fewer than k rows lands in as many folds as it has rows). REQUIRES 2 <= k <= rows.
 std::vector<Fold> MakeFolds(Task task, std::span<const float> y, int k, std::uint64_t seed);
 
-// A single stratified holdout split with `valid_fraction` of rows in valid.
+// A single holdout split (stratified for classification, shuffled for regression) with
+// round(valid_fraction * rows) rows in valid, at least one row on each side when rows >= 2.
+// REQUIRES 0 < valid_fraction < 1.
 Fold MakeHoldout(Task task, std::span<const float> y, double valid_fraction, std::uint64_t seed);
 
 }  // namespace kiln

@@ -59,6 +59,12 @@ class Model {
   // REQUIRES x.cols equals the number of columns trained on.
   virtual void Predict(const Matrix& x, std::vector<double>* out) const = 0;
 
+  // Like Predict, but in margin space: the log-odds of class 1 (binary), one unnormalized score per
+  // class whose softmax is the probabilities (multiclass), the value (regression). Ensembles average
+  // margins, and explanations add up in this space. The default derives margins from probabilities;
+  // learners override it with their exact raw scores.
+  virtual void PredictMargin(const Matrix& x, std::vector<double>* out) const;
+
   // Learned facts worth reporting (e.g. {"best_iteration", "412"}).
   virtual std::map<std::string, std::string> Info() const { return {}; }
 

@@ -1,0 +1,44 @@
+# Kiln: the two commands are `make run` and `make test`; every target installs what it needs first.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+DEMO_OUT ?= $(BUILD_DIR)/demo
+PY := /usr/bin/python3
+
+.PHONY: deps configure build test unit-test e2e-test format format-check bench bench-full run demo clean
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+format-check: deps
+	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror
+	@echo "format-check: ok"
+
+# Every test: formatting, unit tests of each module, end-to-end CLI tests (ctest runs them all).
+test: build format-check
+	@cd $(BUILD_DIR) && ctest -j 2 --output-on-failure --timeout 1500
+
+bench: build
+	@$(PY) bench/run_bench.py --quick --kiln $(BUILD_DIR)/kiln
+
+bench-full: build
+	@$(PY) bench/run_bench.py --full --kiln $(BUILD_DIR)/kiln
+
+# One-shot AutoML on a bundled dataset: prints the leaderboard and where the report is.
+demo: build
+	@$(BUILD_DIR)/kiln automl examples/data/adult.csv --target class --out $(DEMO_OUT) \
+	  --time-limit 60 --overwrite
+
+# Kiln's main job on embedded defaults. Until the platform server exists this is the AutoML demo.
+run: demo
+
+clean:
+	@rm -rf $(BUILD_DIR)

@@ -1,0 +1,421 @@
+#include "automl/automl_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <thread>
+
+#include "automl/cv_evaluator.h"
+#include "automl/ensemble_selection.h"
+#include "automl/learner_spaces.h"
+#include "automl/row_subset.h"
+#include "automl/tpe_sampler.h"
+#include "common/number_format.h"
+#include "learn/registry.h"
+
+namespace kiln {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string FormatScore(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.5g", v);
+  return buf;
+}
+
+// One learner's search state.
+struct LearnerSearch {
+  LearnerSpace space;
+  std::unique_ptr<TpeSampler> sampler;
+  int pipeline = 0;  // index into the run's pipelines
+  int trials = 0;
+  double best_loss = INFINITY;
+  double seconds = 0;  // total evaluation time, to estimate the next trial's cost
+};
+
+struct Evaluated {
+  CandidateSummary summary;
+  CandidateEvaluation eval;
+  int pipeline = 0;
+};
+
+constexpr int kEnsembleCandidates = 12;
+constexpr int kEnsembleRounds = 30;
+constexpr int kConvergedAfter = 25;  // trials without improvement, once past the portfolio
+
+int ChooseFolds(std::size_t rows) {
+  if (rows > 50000)
+    return 3;
+  return 5;
+}
+
+// Which learner runs the next trial: the portfolio in order (interleaved), then mostly trees, with
+// the linear model kept while it is competitive.
+std::size_t NextLearner(const std::vector<LearnerSearch>& s, int trial) {
+  // Portfolio: first config of each learner, then the rest of the tree portfolio.
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i].trials == 0)
+      return i;
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i].trials < static_cast<int>(s[i].space.portfolio.size()) && i == 0)
+      return i;
+  }
+  // After the portfolio: every fourth trial goes to the other learners while they are within 5%
+  // (relative loss) of the best; otherwise trees.
+  double best = INFINITY;
+  for (const auto& l : s)
+    best = std::min(best, l.best_loss);
+  if (trial % 4 == 3) {
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      double gap = s[i].best_loss - best;
+      if (s[i].trials < 12 && gap <= 0.05 * std::max(1e-9, std::abs(best)))
+        return i;
+    }
+  }
+  return 0;
+}
+
+std::string PipelineName(FeatureEncoding e) {
+  return e == FeatureEncoding::kTree ? "tree" : "linear";
+}
+
+}  // namespace
+
+Status AutoMLOptions::Validate() const {
+  if (target.empty())
+    return Status::InvalidArgument("--target is required");
+  if (!(time_limit_seconds > 0))
+    return Status::InvalidArgument("--time-limit must be > 0 seconds");
+  if (max_trials < 0)
+    return Status::InvalidArgument("--max-trials must be ≥ 1");
+  if (num_threads < 0)
+    return Status::InvalidArgument("thread count must be ≥ 0");
+  return Status::Ok();
+}
+
+Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
+                               Progress* progress) {
+  RETURN_IF_ERROR(options.Validate());
+  const auto hard_deadline =
+      options.start + std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::duration<double>(options.time_limit_seconds));
+  int target_index = input.Find(options.target);
+  if (target_index < 0) {
+    std::string names;
+    for (std::size_t i = 0; i < input.columns.size() && i < 30; ++i) {
+      names += (i ? ", " : "") + input.columns[i].name;
+    }
+    return Status::InvalidArgument("target column \"" + options.target + "\" is not in " +
+                                   input.source + "; its columns are: " + names);
+  }
+  const Column& target_col = input.columns[target_index];
+  if (!target_col.HasCodes()) {
+    return Status::Internal("target column was read without dictionary codes");
+  }
+
+  AutoMLResult result;
+  ASSIGN_OR_RETURN(result.problem, InferProblemType(target_col, options.problem_type));
+  const Task task = result.problem.task;
+  EncodedTarget encoded = EncodeTarget(target_col, task);
+  const int num_classes = static_cast<int>(encoded.class_labels.size());
+  result.metric = options.metric.value_or(DefaultMetric(task));
+  if (!MetricSupportsTask(result.metric, task)) {
+    return Status::InvalidArgument(std::string("metric \"") + MetricName(result.metric) +
+                                   "\" does not apply to " + TaskName(task) + " problems");
+  }
+  const Metric metric = result.metric;
+
+  // Rows with a missing target cannot be learned from.
+  std::vector<std::size_t> keep;
+  for (std::size_t r = 0; r < input.num_rows; ++r) {
+    if (!std::isnan(encoded.y[r]))
+      keep.push_back(r);
+  }
+  result.rows_missing_target = input.num_rows - keep.size();
+  Table subset;
+  const Table* table = &input;
+  std::vector<float> y;
+  if (result.rows_missing_target > 0) {
+    subset = SelectTableRows(input, keep);
+    table = &subset;
+    for (std::size_t r : keep)
+      y.push_back(encoded.y[r]);
+  } else {
+    y = std::move(encoded.y);
+  }
+  result.rows = table->num_rows;
+  if (task != Task::kRegression) {
+    std::vector<std::size_t> per_class(num_classes, 0);
+    for (float v : y)
+      ++per_class[static_cast<int>(v)];
+    for (int k = 0; k < num_classes; ++k) {
+      if (per_class[k] < 2) {
+        return Status::InvalidArgument("class \"" + encoded.class_labels[k] + "\" of target \"" +
+                                       options.target + "\" has only " +
+                                       std::to_string(per_class[k]) +
+                                       " row; every class needs at least 2 for cross-validation");
+      }
+    }
+  }
+  if (result.rows < 10) {
+    return Status::InvalidArgument("only " + std::to_string(result.rows) +
+                                   " rows with a target; AutoML needs at least 10");
+  }
+
+  std::vector<std::string> features;
+  for (const Column& c : table->columns) {
+    if (c.name == options.target)
+      continue;
+    if (c.missing == table->num_rows) {
+      result.dropped.emplace_back(c.name, "every value is missing");
+      continue;
+    }
+    if (c.is_id) {
+      result.dropped.emplace_back(c.name, "identifier (unique on almost every row)");
+      continue;
+    }
+    features.push_back(c.name);
+  }
+  if (features.empty()) {
+    return Status::InvalidArgument("no usable feature columns besides the target \"" +
+                                   options.target + "\"");
+  }
+  result.features = features;
+
+  const int threads = options.num_threads > 0
+                          ? options.num_threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  result.folds = ChooseFolds(result.rows);
+  std::vector<Fold> folds = MakeFolds(task, y, result.folds, options.seed);
+
+  // Feature pipelines, one per encoding the learners need.
+  std::vector<LearnerSpace> spaces = AutoMLLearnerSpaces(task, result.rows);
+  std::vector<FeatureEncoding> encodings;
+  std::vector<FeaturePipeline> pipelines;
+  std::vector<std::unique_ptr<Matrix>> matrices;
+  std::vector<std::unique_ptr<CvEvaluator>> evaluators;
+  std::vector<LearnerSearch> searches;
+  for (std::size_t i = 0; i < spaces.size(); ++i) {
+    LearnerSearch s;
+    auto it = std::find(encodings.begin(), encodings.end(), spaces[i].encoding);
+    if (it == encodings.end()) {
+      PipelineSpec spec;
+      spec.encoding = spaces[i].encoding;
+      spec.class_names = encoded.class_labels;
+      auto m = std::make_unique<Matrix>();
+      ASSIGN_OR_RETURN(FeaturePipeline p,
+                       FeaturePipeline::Fit(*table, features, spec, task, num_classes, y,
+                                            options.seed, m.get()));
+      evaluators.push_back(std::make_unique<CvEvaluator>(*m, p.output_categorical(), y, folds, task,
+                                                         num_classes, metric));
+      pipelines.push_back(std::move(p));
+      matrices.push_back(std::move(m));
+      encodings.push_back(spaces[i].encoding);
+      s.pipeline = static_cast<int>(encodings.size() - 1);
+    } else {
+      s.pipeline = static_cast<int>(it - encodings.begin());
+    }
+    RETURN_IF_ERROR(spaces[i].space.Validate());
+    TpeOptions tpe;
+    tpe.multivariate = true;  // beat univariate TPE on every benchmark objective we measured
+    tpe.startup_trials = 6;
+    s.sampler = std::make_unique<TpeSampler>(spaces[i].space, options.seed * 7919 + i, tpe);
+    for (const Point& p : spaces[i].portfolio)
+      s.sampler->Enqueue(p);
+    s.space = std::move(spaces[i]);
+    searches.push_back(std::move(s));
+  }
+
+  // The search ends early enough to leave time for the ensemble and writing the results.
+  const double limit = options.time_limit_seconds;
+  const double reserve = std::min(0.15 * limit, 1.0 + 0.03 * limit);
+  const auto search_deadline = hard_deadline - std::chrono::duration_cast<Clock::duration>(
+                                                   std::chrono::duration<double>(reserve));
+  const auto search_start = Clock::now();
+  std::vector<Evaluated> evaluated;
+  double best_loss = INFINITY;
+  int best_trial = -1;
+  std::string best_id;
+  const int max_trials = options.max_trials > 0 ? options.max_trials : 1000000;
+  result.stop_reason = "max trials reached";
+  for (int trial = 0; trial < max_trials; ++trial) {
+    std::size_t li = NextLearner(searches, trial);
+    LearnerSearch& s = searches[li];
+    double remaining = std::chrono::duration<double>(search_deadline - Clock::now()).count();
+    double expected = s.trials > 0 ? s.seconds / s.trials : 0;
+    if (remaining <= 0 || (!evaluated.empty() && expected > remaining)) {
+      result.stop_reason = "time limit";
+      break;
+    }
+    if (trial - best_trial > kConvergedAfter && trial > 30) {
+      result.stop_reason = "search converged";
+      break;
+    }
+    Point point = s.sampler->Suggest();
+    Evaluated e;
+    e.pipeline = s.pipeline;
+    char id[16];
+    std::snprintf(id, sizeof(id), "c%03d", trial + 1);
+    e.summary.id = id;
+    e.summary.algorithm = s.space.algorithm;
+    e.summary.pipeline = PipelineName(s.space.encoding);
+    e.summary.hyperparameters = ToHyperParams(s.space.space, point);
+    HyperParams hp = e.summary.hyperparameters;
+    for (const auto& [k, v] : s.space.fixed)
+      hp[k] = v;
+    double loss = INFINITY;
+    auto t0 = Clock::now();
+    Result<std::unique_ptr<Learner>> learner =
+        MakeLearner(s.space.algorithm, hp, task, num_classes);
+    if (!learner.has_value()) {
+      e.summary.error = learner.error().message();
+    } else {
+      FitContext ctx;
+      ctx.num_threads = threads;
+      ctx.seed = options.seed + static_cast<std::uint64_t>(trial) * 101;
+      ctx.deadline = search_deadline;
+      Result<CandidateEvaluation> ev =
+          evaluators[s.pipeline]->Evaluate(**learner, ctx, /*share_time=*/evaluated.empty());
+      if (!ev.has_value()) {
+        if (ev.error().code() == StatusCode::kDeadlineExceeded) {
+          result.stop_reason = "time limit";
+          break;
+        }
+        e.summary.error = ev.error().message();
+      } else {
+        e.eval = std::move(ev).value();
+        const auto& fs = e.eval.fold_scores;
+        double mean = std::accumulate(fs.begin(), fs.end(), 0.0) / fs.size();
+        double var = 0;
+        for (double f : fs)
+          var += (f - mean) * (f - mean);
+        e.summary.fold_scores = fs;
+        e.summary.cv_mean = mean;
+        e.summary.cv_sd = fs.size() > 1 ? std::sqrt(var / (fs.size() - 1)) : 0;
+        e.summary.train_seconds = e.eval.train_seconds;
+        e.summary.info = e.eval.bag.front()->Info();
+        // Prediction cost: the whole bag on up to 1000 rows.
+        const Matrix& x = *matrices[s.pipeline];
+        std::vector<std::size_t> rows(std::min<std::size_t>(1000, x.rows));
+        std::iota(rows.begin(), rows.end(), 0);
+        Matrix sample = x.SelectRows(rows);
+        std::vector<double> out;
+        auto p0 = Clock::now();
+        for (const auto& m : e.eval.bag)
+          m->PredictMargin(sample, &out);
+        e.summary.predict_us_per_row = Since(p0) * 1e6 / std::max<std::size_t>(1, rows.size());
+        loss = std::isnan(mean) ? INFINITY : (HigherIsBetter(metric) ? -mean : mean);
+      }
+    }
+    s.sampler->Observe(point, loss);
+    s.seconds += Since(t0);
+    ++s.trials;
+    s.best_loss = std::min(s.best_loss, loss);
+    if (loss < best_loss) {
+      best_loss = loss;
+      best_trial = trial;
+      best_id = e.summary.id;
+    }
+    if (progress != nullptr) {
+      double elapsed = Since(options.start);
+      double frac_time = elapsed / limit;
+      double frac_trials = options.max_trials > 0 ? (trial + 1.0) / options.max_trials : 0.0;
+      double frac = std::max(frac_time, frac_trials);
+      double eta = frac > 0 ? elapsed / frac - elapsed : limit;
+      eta = std::min(eta, limit - elapsed);
+      std::string status = "trial " + std::to_string(trial + 1) + " " + e.summary.algorithm + " ";
+      status += e.summary.error.empty()
+                    ? std::string(MetricName(metric)) + " " + FormatScore(e.summary.cv_mean)
+                    : "failed";
+      if (std::isfinite(best_loss)) {
+        status += " | best " + FormatScore(HigherIsBetter(metric) ? -best_loss : best_loss) + " (" +
+                  best_id + ")";
+      }
+      progress->Update(frac, elapsed, eta, status);
+    }
+    evaluated.push_back(std::move(e));
+  }
+  result.search_seconds = Since(search_start);
+
+  // Rank: successful candidates by CV mean, failed ones last.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < evaluated.size(); ++i) {
+    if (evaluated[i].summary.error.empty())
+      order.push_back(i);
+  }
+  if (order.empty()) {
+    std::string why = evaluated.empty() ? "the time limit ended before any candidate finished; "
+                                          "raise --time-limit"
+                                        : "every candidate failed; first error: " +
+                                              evaluated.front().summary.error;
+    return Status::FailedPrecondition(why);
+  }
+  const bool higher = HigherIsBetter(metric);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    double x = evaluated[a].summary.cv_mean, z = evaluated[b].summary.cv_mean;
+    return higher ? x > z : x < z;
+  });
+
+  // Ensemble over the best candidates' out-of-fold margins.
+  std::vector<std::size_t> pool(
+      order.begin(), order.begin() + std::min<std::size_t>(kEnsembleCandidates, order.size()));
+  std::vector<const std::vector<double>*> margins;
+  for (std::size_t i : pool)
+    margins.push_back(&evaluated[i].eval.oof_margin);
+  EnsembleSelection sel = SelectEnsemble(margins, y, task, num_classes, metric, kEnsembleRounds);
+
+  KilnModel& model = result.model;
+  model.task = task;
+  model.num_classes = task == Task::kRegression ? 0 : num_classes;
+  model.class_labels = encoded.class_labels;
+  model.target = options.target;
+  std::vector<int> pipeline_map(pipelines.size(), -1);
+  std::vector<double> ensemble_margin(margins[0]->size(), 0.0);
+  for (std::size_t j = 0; j < pool.size(); ++j) {
+    if (sel.weights[j] <= 0)
+      continue;
+    Evaluated& e = evaluated[pool[j]];
+    e.summary.ensemble_weight = sel.weights[j];
+    if (pipeline_map[e.pipeline] < 0) {
+      pipeline_map[e.pipeline] = static_cast<int>(model.pipelines.size());
+      model.pipelines.push_back(pipelines[e.pipeline]);
+    }
+    EnsembleMember member;
+    member.candidate = e.summary.id;
+    member.algorithm = e.summary.algorithm;
+    member.hyperparameters = e.summary.hyperparameters;
+    member.pipeline = pipeline_map[e.pipeline];
+    member.weight = sel.weights[j];
+    member.bag = e.eval.bag;
+    model.members.push_back(std::move(member));
+    for (std::size_t i = 0; i < ensemble_margin.size(); ++i) {
+      ensemble_margin[i] += sel.weights[j] * e.eval.oof_margin[i];
+    }
+  }
+  std::vector<double> ensemble_out;
+  MarginToOutput(task, NumOutputs(task, num_classes), ensemble_margin, &ensemble_out);
+  for (Metric m : ReportedMetrics(task)) {
+    result.ensemble_scores[MetricName(m)] = ComputeMetric(m, task, num_classes, y, ensemble_out);
+  }
+  result.ensemble_scores[MetricName(metric)] =
+      ComputeMetric(metric, task, num_classes, y, ensemble_out);
+
+  for (std::size_t i : order)
+    result.leaderboard.push_back(evaluated[i].summary);
+  for (auto& e : evaluated) {
+    if (!e.summary.error.empty())
+      result.leaderboard.push_back(e.summary);
+  }
+  return result;
+}
+
+}  // namespace kiln

@@ -1,0 +1,74 @@
+#include "automl/cv_evaluator.h"
+
+#include <chrono>
+
+#include "model/kiln_model.h"
+
+namespace kiln {
+
+double ScoreMargins(Metric metric, Task task, int num_classes, std::span<const float> y,
+                    const std::vector<double>& margin) {
+  std::vector<double> out;
+  MarginToOutput(task, NumOutputs(task, num_classes), margin, &out);
+  return ComputeMetric(metric, task, num_classes, y, out);
+}
+
+CvEvaluator::CvEvaluator(const Matrix& x, std::vector<bool> categorical, std::span<const float> y,
+                         const std::vector<Fold>& folds, Task task, int num_classes, Metric metric)
+    : categorical_(std::move(categorical)),
+      task_(task),
+      num_classes_(num_classes),
+      metric_(metric),
+      rows_(x.rows) {
+  for (const Fold& f : folds) {
+    FoldData d;
+    d.x_train = x.SelectRows(f.train);
+    d.x_valid = x.SelectRows(f.valid);
+    for (std::size_t r : f.train)
+      d.y_train.push_back(y[r]);
+    for (std::size_t r : f.valid)
+      d.y_valid.push_back(y[r]);
+    d.valid_rows = f.valid;
+    folds_.push_back(std::move(d));
+  }
+}
+
+Result<CandidateEvaluation> CvEvaluator::Evaluate(const Learner& learner, const FitContext& ctx,
+                                                  bool share_time) const {
+  using Clock = std::chrono::steady_clock;
+  const int outputs = NumOutputs(task_, num_classes_);
+  CandidateEvaluation ev;
+  ev.oof_margin.assign(rows_ * outputs, 0.0);
+  auto t0 = Clock::now();
+  std::vector<double> margin;
+  for (std::size_t k = 0; k < folds_.size(); ++k) {
+    const FoldData& d = folds_[k];
+    TrainSet train{&d.x_train, d.y_train, {}, categorical_};
+    TrainSet valid{&d.x_valid, d.y_valid, {}, categorical_};
+    FitContext fold_ctx = ctx;
+    fold_ctx.seed = ctx.seed + k;
+    if (share_time && ctx.deadline != Clock::time_point::max()) {
+      auto now = Clock::now();
+      auto left = ctx.deadline > now ? ctx.deadline - now : Clock::duration::zero();
+      fold_ctx.deadline = now + left / static_cast<long>(folds_.size() - k);
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<Model> model, learner.Fit(train, &valid, fold_ctx));
+    if (Clock::now() >= fold_ctx.deadline)
+      ev.hit_deadline = true;
+    model->PredictMargin(d.x_valid, &margin);
+    for (std::size_t i = 0; i < d.valid_rows.size(); ++i) {
+      for (int o = 0; o < outputs; ++o) {
+        ev.oof_margin[d.valid_rows[i] * outputs + o] = margin[i * outputs + o];
+      }
+    }
+    ev.fold_scores.push_back(ScoreMargins(metric_, task_, num_classes_, d.y_valid, margin));
+    ev.bag.push_back(std::shared_ptr<const Model>(std::move(model)));
+    if (!share_time && ev.hit_deadline && k + 1 < folds_.size()) {
+      return Status::DeadlineExceeded("time ran out during cross-validation");
+    }
+  }
+  ev.train_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return ev;
+}
+
+}  // namespace kiln

@@ -1,0 +1,70 @@
+#include "automl/learner_spaces.h"
+
+namespace kiln {
+namespace {
+
+ParamSpec Float(std::string name, double lo, double hi, bool log) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.kind = ParamSpec::Kind::kFloat;
+  p.low = lo;
+  p.high = hi;
+  p.log = log;
+  return p;
+}
+
+ParamSpec Int(std::string name, double lo, double hi) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.kind = ParamSpec::Kind::kInt;
+  p.low = lo;
+  p.high = hi;
+  return p;
+}
+
+LearnerSpace Xgboost(std::size_t rows) {
+  LearnerSpace s;
+  s.algorithm = "xgboost";
+  s.encoding = FeatureEncoding::kTree;
+  // Order: eta, max_depth, min_child_weight, subsample, colsample_bytree, lambda, alpha.
+  s.space.params = {Float("eta", 0.01, 0.3, true),
+                    Int("max_depth", 2, 10),
+                    Float("min_child_weight", 0.1, 100, true),
+                    Float("subsample", 0.5, 1, false),
+                    Float("colsample_bytree", 0.3, 1, false),
+                    Float("lambda", 1e-3, 100, true),
+                    Float("alpha", 1e-4, 10, true)};
+  // Large data sets get a faster first learning rate so the first candidate lands early.
+  double first_eta = rows > 50000 ? 0.15 : 0.1;
+  s.portfolio = {
+      {first_eta, 6, 1, 0.8, 0.8, 1, 1e-4}, {0.05, 4, 1, 0.9, 0.7, 1, 1e-4},
+      {0.08, 8, 3, 0.7, 0.5, 5, 1e-4},      {0.03, 3, 0.5, 1.0, 0.6, 0.1, 1e-4},
+      {0.05, 10, 10, 0.7, 0.7, 10, 0.1},
+  };
+  s.fixed = {{"num_round", "3000"}, {"early_stopping_rounds", "50"}, {"tree_method", "hist"}};
+  return s;
+}
+
+LearnerSpace Linear(Task task) {
+  LearnerSpace s;
+  s.algorithm = "linear";
+  s.encoding = FeatureEncoding::kLinear;
+  if (task == Task::kMulticlass) {
+    // L1 with many classes needs many OWL-QN iterations; ridge-penalized softmax is fast and as good.
+    s.space.params = {Float("alpha", 1e-6, 1, true)};
+    s.portfolio = {{1e-4}, {1e-2}};
+  } else {
+    s.space.params = {Float("alpha", 1e-6, 1, true), Float("l1_ratio", 0, 1, false)};
+    s.portfolio = {{1e-4, 0}, {1e-2, 0.5}};
+  }
+  s.fixed = {{"max_iter", "300"}};
+  return s;
+}
+
+}  // namespace
+
+std::vector<LearnerSpace> AutoMLLearnerSpaces(Task task, std::size_t rows) {
+  return {Xgboost(rows), Linear(task)};
+}
+
+}  // namespace kiln

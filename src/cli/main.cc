@@ -1,0 +1,115 @@
+// kiln: the command-line entry point. Parses flags, runs one command, and maps its Status to the exit
+// code: 0 on success, otherwise 1 (2 for usage errors) with a one-line reason on stderr.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "cli/automl_command.h"
+#include "cli/command_util.h"
+#include "cli/predict_command.h"
+#include "cli/train_command.h"
+#include "learn/metrics.h"
+
+namespace {
+
+std::string OneLine(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+int Fail(const kiln::Status& s) {
+  std::fprintf(stderr, "kiln: error: %s\n", OneLine(s.message()).c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto start = std::chrono::steady_clock::now();
+  CLI::App app{"Kiln: a self-hosted machine-learning platform"};
+  app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
+  app.require_subcommand(1);
+
+  kiln::AutomlCommandArgs automl;
+  std::string automl_problem, automl_metric;
+  std::uint64_t automl_seed = 0;
+  auto* a = app.add_subcommand("automl", "Search pipelines and learners; write the best ensemble");
+  a->add_option("train", automl.train_path, "Training data (CSV or JSON Lines, optionally .gz)")
+      ->required();
+  a->add_option("--target", automl.options.target, "Column to predict")->required();
+  a->add_option("--out", automl.out_dir, "Output directory (absent or empty)")->required();
+  a->add_option("--time-limit", automl.options.time_limit_seconds, "Seconds for the whole run")
+      ->default_val(120);
+  a->add_option("--max-trials", automl.options.max_trials, "Stop after N candidates");
+  a->add_option("--seed", automl_seed, "Random seed")->default_val(0);
+  a->add_option("--problem-type", automl_problem, "binary, multiclass or regression");
+  a->add_option("--metric", automl_metric, "Metric to optimize (default: auc/logloss/rmse)");
+  a->add_flag("--overwrite", automl.overwrite, "Replace the contents of --out");
+
+  kiln::PredictCommandArgs predict;
+  auto* p = app.add_subcommand("predict", "Predict with a model.kiln");
+  p->add_option("model", predict.model_path, "model.kiln file")->required();
+  p->add_option("data", predict.data_path, "Data to predict (CSV or JSON Lines)")->required();
+  p->add_option("--out", predict.out_path, "Predictions CSV to write")->required();
+  p->add_option("--id-column", predict.id_column, "Copy this column first into the output");
+
+  kiln::TrainCommandArgs train;
+  std::string train_problem;
+  auto* t = app.add_subcommand("train", "Train one learner with given hyperparameters");
+  t->add_option("--algorithm", train.algorithm, "xgboost or linear")->required();
+  t->add_option("--target", train.target, "Column to predict");
+  t->add_option("train", train.train_path, "Training data")->required();
+  t->add_option("--validation", train.validation_path, "Validation data (early stopping)");
+  t->add_option("--hp", train.hyperparameters, "Hyperparameter NAME=VALUE (repeatable)");
+  t->add_option("--problem-type", train_problem, "binary, multiclass or regression");
+  t->add_option("--seed", train.seed, "Random seed")->default_val(0);
+  t->add_option("--out", train.out_dir, "Output directory (absent or empty)")->required();
+  t->add_flag("--overwrite", train.overwrite, "Replace the contents of --out");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "kiln: error: %s (see kiln --help)\n", OneLine(e.what()).c_str());
+    return 2;
+  }
+
+  kiln::Status status;
+  if (a->parsed()) {
+    automl.options.start = start;
+    automl.options.seed = automl_seed;
+    automl.command_line = kiln::JoinArgs(argc, argv);
+    if (!automl_problem.empty()) {
+      auto task = kiln::ParseTask(automl_problem);
+      if (!task.has_value()) return Fail(task.error());
+      automl.options.problem_type = *task;
+    }
+    if (!automl_metric.empty()) {
+      auto metric = kiln::ParseMetric(automl_metric);
+      if (!metric.has_value()) return Fail(metric.error());
+      automl.options.metric = *metric;
+    }
+    status = kiln::RunAutomlCommand(automl);
+  } else if (p->parsed()) {
+    status = kiln::RunPredictCommand(predict);
+  } else if (t->parsed()) {
+    train.command_line = kiln::JoinArgs(argc, argv);
+    if (!train_problem.empty()) {
+      auto task = kiln::ParseTask(train_problem);
+      if (!task.has_value()) return Fail(task.error());
+      train.problem_type = *task;
+    }
+    status = kiln::RunTrainCommand(train);
+  }
+  if (!status.ok()) return Fail(status);
+  return 0;
+}

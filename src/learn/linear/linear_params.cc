@@ -1,0 +1,120 @@
+#include "learn/linear/linear_params.h"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <string_view>
+
+#include "common/number_format.h"
+
+namespace kiln {
+namespace {
+
+Status BadValue(std::string_view name, std::string_view value, std::string_view expected) {
+  return Status::InvalidArgument("hyperparameter \"" + std::string(name) + "\": \"" +
+                                 std::string(value) + "\" is not " + std::string(expected));
+}
+
+Status OutOfRange(std::string_view name, std::string_view value, std::string_view range) {
+  return Status::InvalidArgument("hyperparameter \"" + std::string(name) + "\": " +
+                                 std::string(value) + " is out of range " + std::string(range));
+}
+
+Result<double> ParseDouble(std::string_view name, std::string_view value) {
+  double v = 0;
+  const char* end = value.data() + value.size();
+  auto [ptr, ec] = std::from_chars(value.data(), end, v);
+  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(v)) {
+    return BadValue(name, value, "a finite number");
+  }
+  return v;
+}
+
+Result<int> ParseInt(std::string_view name, std::string_view value) {
+  int v = 0;
+  const char* end = value.data() + value.size();
+  auto [ptr, ec] = std::from_chars(value.data(), end, v);
+  if (value.empty() || ec != std::errc() || ptr != end)
+    return BadValue(name, value, "an integer");
+  return v;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* const LinearParams::kNames[6] = {"alpha",    "class_weight", "fit_intercept",
+                                             "l1_ratio", "max_iter",     "tol"};
+
+Result<LinearParams> LinearParams::Parse(const HyperParams& params, Task task) {
+  LinearParams p;
+  for (const auto& [name, value] : params) {
+    if (name == "alpha") {
+      ASSIGN_OR_RETURN(p.alpha, ParseDouble(name, value));
+      if (p.alpha < 0)
+        return OutOfRange(name, value, "[0, inf)");
+    } else if (name == "l1_ratio") {
+      ASSIGN_OR_RETURN(p.l1_ratio, ParseDouble(name, value));
+      if (p.l1_ratio < 0 || p.l1_ratio > 1)
+        return OutOfRange(name, value, "[0, 1]");
+    } else if (name == "max_iter") {
+      ASSIGN_OR_RETURN(p.max_iter, ParseInt(name, value));
+      if (p.max_iter < 1)
+        return OutOfRange(name, value, "[1, 2147483647]");
+    } else if (name == "tol") {
+      ASSIGN_OR_RETURN(p.tol, ParseDouble(name, value));
+      if (p.tol <= 0)
+        return OutOfRange(name, value, "(0, inf)");
+    } else if (name == "fit_intercept") {
+      const std::string v = Lower(value);
+      if (v == "true" || v == "1") {
+        p.fit_intercept = true;
+      } else if (v == "false" || v == "0") {
+        p.fit_intercept = false;
+      } else {
+        return BadValue(name, value, "true or false");
+      }
+    } else if (name == "class_weight") {
+      const std::string v = Lower(value);
+      if (v == "balanced") {
+        if (task == Task::kRegression) {
+          return Status::InvalidArgument(
+              "hyperparameter \"class_weight\": \"balanced\" applies only to classification; use "
+              "\"none\" for regression");
+        }
+        p.balanced_class_weight = true;
+      } else if (v == "none") {
+        p.balanced_class_weight = false;
+      } else {
+        return BadValue(name, value, "\"none\" or \"balanced\"");
+      }
+    } else {
+      std::string names;
+      for (const char* n : kNames)
+        names += (names.empty() ? "" : ", ") + std::string(n);
+      return Status::InvalidArgument("unknown hyperparameter \"" + name +
+                                     "\" for algorithm \"linear\"; valid names: " + names);
+    }
+  }
+  return p;
+}
+
+HyperParams LinearParams::ToHyperParams() const {
+  return {
+      {"alpha", FormatShortest(alpha)},
+      {"class_weight", balanced_class_weight ? "balanced" : "none"},
+      {"fit_intercept", fit_intercept ? "true" : "false"},
+      {"l1_ratio", FormatShortest(l1_ratio)},
+      {"max_iter", std::to_string(max_iter)},
+      {"tol", FormatShortest(tol)},
+  };
+}
+
+}  // namespace kiln

@@ -1,0 +1,96 @@
+#include "model/prediction_csv.h"
+
+#include <cmath>
+#include <ctime>
+
+#include "common/number_format.h"
+
+namespace kiln {
+namespace {
+
+void AppendField(const std::string& s, std::string* out) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) {
+    *out += s;
+    return;
+  }
+  out->push_back('"');
+  for (char c : s) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
+std::string CellText(const Column& column, std::size_t row) {
+  if (column.HasCodes() && !IsNumberLike(column.type)) {
+    int code = column.codes[row];
+    return code < 0 ? std::string() : column.levels[code];
+  }
+  if (column.HasCodes()) {
+    int code = column.codes[row];
+    if (code >= 0) return column.levels[code];
+  }
+  double v = column.values[row];
+  if (std::isnan(v)) return std::string();
+  if (column.type == ColumnType::kBoolean) return v != 0 ? "true" : "false";
+  if (column.type == ColumnType::kDatetime) {
+    std::time_t t = static_cast<std::time_t>(std::floor(v));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+  }
+  return FormatShortest(v);
+}
+
+std::string RenderPredictionsCsv(const KilnModel& model, const Predictions& pred,
+                                 const Column* id_column) {
+  std::string out;
+  out.reserve(pred.rows * (16 + 20 * pred.outputs));
+  if (id_column != nullptr) {
+    AppendField(id_column->name, &out);
+    out.push_back(',');
+  }
+  bool classification = model.task != Task::kRegression;
+  if (classification) {
+    out += "predicted_label";
+    for (const std::string& label : model.class_labels) {
+      out.push_back(',');
+      AppendField("probability_" + label, &out);
+    }
+  } else {
+    out += "prediction";
+  }
+  out.push_back('\n');
+  for (std::size_t r = 0; r < pred.rows; ++r) {
+    if (id_column != nullptr) {
+      AppendField(CellText(*id_column, r), &out);
+      out.push_back(',');
+    }
+    if (classification) {
+      int best = 0;
+      double best_p = -1;
+      for (int k = 0; k < model.num_classes; ++k) {
+        double p = pred.Probability(r, k);
+        if (p > best_p) {
+          best_p = p;
+          best = k;
+        }
+      }
+      AppendField(model.class_labels[best], &out);
+      for (int k = 0; k < model.num_classes; ++k) {
+        out.push_back(',');
+        AppendShortest(pred.Probability(r, k), &out);
+      }
+    } else {
+      AppendShortest(pred.output[r], &out);
+    }
+    out.push_back('\n');
+  }
+  return out;
+}
+
+}  // namespace kiln
