@@ -31,7 +31,7 @@ START_SLACK_SECONDS = 2.0
 
 LEADERBOARD_HEADER = [
     "rank", "candidate", "learner", "hyperparameters", "metric", "cv_mean", "cv_sd",
-    "train_seconds", "predict_us_per_row",
+    "train_seconds", "predict_us_per_row", "ensemble_weight", "error",
 ]
 REPORT_ENTRY_KEYS = {
     "rank", "candidate", "learner", "hyperparameters", "cv_score", "cv_sd", "train_seconds",

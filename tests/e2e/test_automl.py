@@ -124,6 +124,11 @@ def test_leaderboard_csv_matches_report(automl_runs, name):
     for row, entry in zip(rows, lb):
         assert len(row) == len(header), f"ragged leaderboard row {row}"
         rec = dict(zip(header, row))
+        assert rec["candidate"] == entry["candidate"]
+        if rec["error"]:  # failed candidates come last, without a rank or score
+            assert entry["rank"] is None and entry["error"] == rec["error"]
+            continue
+        assert float(rec["ensemble_weight"]) == pytest.approx(entry["ensemble_weight"])
         assert int(rec["rank"]) == int(entry["rank"])
         assert rec["candidate"] == entry["candidate"]
         assert rec["learner"] == entry["learner"]
