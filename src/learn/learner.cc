@@ -15,4 +15,10 @@ void Model::PredictMargin(const Matrix& x, std::vector<double>* out) const {
   }
 }
 
+Result<std::vector<double>> Model::Contributions(const Matrix&) const {
+  return Status::Unimplemented("the " + algorithm() +
+                               " model cannot compute SHAP contributions (explain supports xgboost, "
+                               "linear, random_forest and extra_trees)");
+}
+
 }  // namespace kiln

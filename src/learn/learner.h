@@ -65,6 +65,12 @@ class Model {
   // learners override it with their exact raw scores.
   virtual void PredictMargin(const Matrix& x, std::vector<double>* out) const;
 
+  // SHAP contributions in margin space: rows * outputs * (cols + 1) values, row-major, for output o of
+  // row r the cols feature contributions followed by the bias; for every row and output they sum to
+  // PredictMargin's value. Exact where the model allows it (TreeSHAP for trees, closed form for linear
+  // models). Unimplemented for models that cannot explain themselves.
+  virtual Result<std::vector<double>> Contributions(const Matrix& x) const;
+
   // Learned facts worth reporting (e.g. {"best_iteration", "412"}).
   virtual std::map<std::string, std::string> Info() const { return {}; }
 
