@@ -1,8 +1,11 @@
 #include "automl/automl_report.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "automl/report_charts.h"
 #include "common/number_format.h"
 
 namespace kiln {
@@ -155,7 +158,7 @@ std::string RenderReportJson(const AutoMLResult& r, const AutoMLOptions& o,
 std::string RenderLeaderboardText(const AutoMLResult& r, std::size_t limit) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof(line), "%-4s %-6s %-8s %-22s %9s %12s %9s  %s\n", "rank", "id",
+  std::snprintf(line, sizeof(line), "%-4s %-6s %-13s %-22s %9s %12s %9s  %s\n", "rank", "id",
                 "learner", (std::string(MetricName(r.metric)) + " (cv ± sd)").c_str(), "train s",
                 "predict us/row", "weight", "hyperparameters");
   out += line;
@@ -166,7 +169,7 @@ std::string RenderLeaderboardText(const AutoMLResult& r, std::size_t limit) {
     if (!c.error.empty())
       continue;
     std::string score = Fixed(c.cv_mean, 5) + " ± " + Fixed(c.cv_sd, 4);
-    std::snprintf(line, sizeof(line), "%-4d %-6s %-8s %-22s %9.2f %12.2f %9s  %s%s\n", ++rank,
+    std::snprintf(line, sizeof(line), "%-4d %-6s %-13s %-22s %9.2f %12.2f %9s  %s%s\n", ++rank,
                   c.id.c_str(), c.algorithm.c_str(), score.c_str(), c.train_seconds,
                   c.predict_us_per_row,
                   c.ensemble_weight > 0 ? Fixed(c.ensemble_weight, 3).c_str() : "-",
@@ -175,6 +178,158 @@ std::string RenderLeaderboardText(const AutoMLResult& r, std::size_t limit) {
   }
   return out;
 }
+
+namespace {
+
+const char* kLearnerColors[] = {"#4a7bd0", "#d0664a", "#3a9d5d", "#9b59b6", "#c9a227", "#555555"};
+
+// Candidate scores in the order they were tried, one colour per learner, and the best so far.
+std::string SearchChart(const AutoMLResult& r) {
+  std::vector<std::string> learners;
+  std::vector<Series> series;
+  std::vector<std::pair<int, double>> by_trial;
+  for (const CandidateSummary& c : r.leaderboard) {
+    if (!c.error.empty())
+      continue;
+    int trial = std::atoi(c.id.c_str() + 1);
+    by_trial.emplace_back(trial, c.cv_mean);
+    auto it = std::find(learners.begin(), learners.end(), c.algorithm);
+    if (it == learners.end()) {
+      learners.push_back(c.algorithm);
+      Series s;
+      s.label = c.algorithm;
+      s.color = kLearnerColors[(learners.size() - 1) % 6];
+      s.line = false;
+      s.points = true;
+      series.push_back(s);
+      it = learners.end() - 1;
+    }
+    Series& s = series[it - learners.begin()];
+    s.x.push_back(trial);
+    s.y.push_back(c.cv_mean);
+  }
+  std::sort(by_trial.begin(), by_trial.end());
+  Series best;
+  best.label = "best so far";
+  best.color = "#222222";
+  double b = NAN;
+  for (const auto& [trial, score] : by_trial) {
+    if (std::isnan(b) || (HigherIsBetter(r.metric) ? score > b : score < b))
+      b = score;
+    best.x.push_back(trial);
+    best.y.push_back(b);
+  }
+  series.push_back(best);
+  return SvgXYChart(series, "trial", std::string("cross-validated ") + MetricName(r.metric));
+}
+
+std::string LeaderboardChart(const AutoMLResult& r) {
+  std::vector<std::string> labels;
+  std::vector<double> values, errors;
+  for (const CandidateSummary& c : r.leaderboard) {
+    if (!c.error.empty() || labels.size() >= 15)
+      continue;
+    labels.push_back(c.id + " " + c.algorithm);
+    values.push_back(c.cv_mean);
+    errors.push_back(c.cv_sd);
+  }
+  return SvgBarChart(labels, values, errors,
+                     std::string(MetricName(r.metric)) + " (mean ± sd over folds)");
+}
+
+std::string Diagnostics(const AutoMLResult& r) {
+  const Task task = r.problem.task;
+  const std::vector<std::string>& classes = r.model.class_labels;
+  const std::size_t n = r.y.size();
+  if (n == 0 || r.oof_output.empty())
+    return "";
+  std::string h =
+      "<h2>Out-of-fold diagnostics of the ensemble</h2><p>Every training row is "
+      "predicted by models that did not see it.</p>";
+  if (task == Task::kRegression) {
+    Series pts, diag;
+    pts.line = false;
+    pts.points = true;
+    pts.label = "rows";
+    std::size_t step = std::max<std::size_t>(1, n / 2000);
+    double lo = INFINITY, hi = -INFINITY;
+    for (std::size_t i = 0; i < n; i += step) {
+      pts.x.push_back(r.y[i]);
+      pts.y.push_back(r.oof_output[i]);
+      lo = std::min(lo, static_cast<double>(r.y[i]));
+      hi = std::max(hi, static_cast<double>(r.y[i]));
+    }
+    diag.x = {lo, hi};
+    diag.y = {lo, hi};
+    diag.color = "#d0664a";
+    diag.label = "perfect";
+    return h + "<h3>Predicted vs actual</h3>" + SvgXYChart({pts, diag}, "actual", "predicted");
+  }
+  const int k = static_cast<int>(classes.size());
+  std::vector<std::vector<long>> cm(k, std::vector<long>(k, 0));
+  for (std::size_t i = 0; i < n; ++i) {
+    int pred = 0;
+    if (task == Task::kBinary) {
+      pred = r.oof_output[i] > 0.5 ? 1 : 0;
+    } else {
+      const double* p = &r.oof_output[i * k];
+      pred = static_cast<int>(std::max_element(p, p + k) - p);
+    }
+    ++cm[static_cast<int>(r.y[i])][pred];
+  }
+  if (task == Task::kBinary) {
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return r.oof_output[a] > r.oof_output[b]; });
+    double pos = 0, neg = 0;
+    for (float v : r.y)
+      (v > 0.5 ? pos : neg) += 1;
+    Series roc, chance;
+    roc.label = "ensemble";
+    roc.x.push_back(0);
+    roc.y.push_back(0);
+    double tp = 0, fp = 0;
+    std::size_t step = std::max<std::size_t>(1, n / 400);
+    for (std::size_t j = 0; j < n; ++j) {
+      (r.y[order[j]] > 0.5 ? tp : fp) += 1;
+      if (j % step == 0 || j + 1 == n) {
+        roc.x.push_back(neg > 0 ? fp / neg : 0);
+        roc.y.push_back(pos > 0 ? tp / pos : 0);
+      }
+    }
+    chance.x = {0, 1};
+    chance.y = {0, 1};
+    chance.color = "#aaaaaa";
+    chance.label = "chance";
+    h += "<h3>ROC curve</h3>" +
+         SvgXYChart({roc, chance}, "false positive rate", "true positive rate", 420, 360);
+    h += "<h3>Confusion matrix (threshold 0.5)</h3>";
+  } else {
+    h += "<h3>Confusion matrix (most probable class)</h3>";
+  }
+  return h + SvgConfusionMatrix(classes, cm);
+}
+
+std::string ImportanceChart(const AutoMLResult& r) {
+  if (r.feature_importance.empty())
+    return "";
+  std::vector<std::string> labels;
+  std::vector<double> values;
+  for (const auto& [name, v] : r.feature_importance) {
+    if (labels.size() >= 25)
+      break;
+    labels.push_back(name);
+    values.push_back(v);
+  }
+  return "<h2>Feature importance</h2><p>Mean absolute SHAP value of each input column over a "
+         "sample of training rows, for the final ensemble, in margin space (log-odds for binary, "
+         "summed over classes for multiclass, target units for regression).</p>" +
+         SvgBarChart(labels, values, {}, "mean |SHAP|");
+}
+
+}  // namespace
 
 std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
                              const DataProvenance& data) {
@@ -216,7 +371,13 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
     h += "<tr><th>" + Html(k) + "</th><td class=num>" + Fixed(v, 5) + "</td></tr>";
   }
   h += "</table>";
-  h += "<h2>Leaderboard</h2><table><tr><th>rank</th><th>id</th><th>learner</th><th>" +
+  h += ImportanceChart(r);
+  h += Diagnostics(r);
+  h += "<h2>Search</h2><p>Each point is one candidate's cross-validated score, in the order "
+       "tried; the line is the best so far.</p>" +
+       SearchChart(r);
+  h += "<h2>Leaderboard</h2>" + LeaderboardChart(r) +
+       "<table><tr><th>rank</th><th>id</th><th>learner</th><th>" +
        std::string(MetricName(r.metric)) +
        " (cv)</th><th>sd</th><th>train s</th><th>predict µs/row</th><th>weight</th>"
        "<th>hyperparameters</th></tr>";

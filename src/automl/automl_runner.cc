@@ -49,7 +49,10 @@ struct Evaluated {
 
 constexpr int kEnsembleCandidates = 12;
 constexpr int kEnsembleRounds = 30;
-constexpr int kConvergedAfter = 25;  // trials without improvement, once past the portfolio
+constexpr int kConvergedAfter = 40;  // trials without improvement, once past the portfolio
+// Below this many matrix cells a fit runs on one thread: threading tiny fits costs more than it
+// saves, and OpenMP's spinning threads slow to a crawl on a busy machine.
+constexpr double kThreadedCells = 1e6;
 
 int ChooseFolds(std::size_t rows) {
   if (rows > 50000)
@@ -57,31 +60,70 @@ int ChooseFolds(std::size_t rows) {
   return 5;
 }
 
-// Which learner runs the next trial: the portfolio in order (interleaved), then mostly trees, with
-// the linear model kept while it is competitive.
+// Which learner runs the next trial. First the portfolios, interleaved (each learner's first
+// configuration, then the second ones, ...). Then the learner with the best score so far leads, and
+// every third trial goes to another learner that is within 3% of it (the one with fewest trials),
+// so runners-up keep improving and the ensemble keeps diverse members.
 std::size_t NextLearner(const std::vector<LearnerSearch>& s, int trial) {
-  // Portfolio: first config of each learner, then the rest of the tree portfolio.
+  int pick = -1;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i].trials == 0)
-      return i;
-  }
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i].trials < static_cast<int>(s[i].space.portfolio.size()) && i == 0)
-      return i;
-  }
-  // After the portfolio: every fourth trial goes to the other learners while they are within 5%
-  // (relative loss) of the best; otherwise trees.
-  double best = INFINITY;
-  for (const auto& l : s)
-    best = std::min(best, l.best_loss);
-  if (trial % 4 == 3) {
-    for (std::size_t i = 1; i < s.size(); ++i) {
-      double gap = s[i].best_loss - best;
-      if (s[i].trials < 12 && gap <= 0.05 * std::max(1e-9, std::abs(best)))
-        return i;
+    if (s[i].trials >= static_cast<int>(s[i].space.portfolio.size())) {
+      continue;
+    }
+    if (pick < 0 || s[i].trials < s[pick].trials) {
+      pick = static_cast<int>(i);
     }
   }
-  return 0;
+  if (pick >= 0) {
+    return pick;
+  }
+  std::size_t leader = 0;
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if (s[i].best_loss < s[leader].best_loss) {
+      leader = i;
+    }
+  }
+  if (trial % 3 == 2) {
+    const double best = s[leader].best_loss;
+    int other = -1;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      double gap = s[i].best_loss - best;
+      if (i == leader || !(gap <= 0.03 * std::max(1e-9, std::abs(best)))) {
+        continue;
+      }
+      if (other < 0 || s[i].trials < s[other].trials) {
+        other = static_cast<int>(i);
+      }
+    }
+    if (other >= 0) {
+      return other;
+    }
+  }
+  return leader;
+}
+
+// Keeps fold models and out-of-fold margins only for the candidates that can still enter the
+// ensemble (the best kEnsembleCandidates so far), so memory stays bounded however long the search.
+void ReleaseOutsidePool(std::vector<Evaluated>* evaluated, Metric metric) {
+  std::vector<std::size_t> held;
+  for (std::size_t i = 0; i < evaluated->size(); ++i) {
+    if ((*evaluated)[i].summary.error.empty() && !(*evaluated)[i].eval.bag.empty())
+      held.push_back(i);
+  }
+  if (held.size() <= static_cast<std::size_t>(kEnsembleCandidates))
+    return;
+  const bool higher = HigherIsBetter(metric);
+  std::stable_sort(held.begin(), held.end(), [&](std::size_t a, std::size_t b) {
+    double x = (*evaluated)[a].summary.cv_mean, z = (*evaluated)[b].summary.cv_mean;
+    return higher ? x > z : x < z;
+  });
+  for (std::size_t j = kEnsembleCandidates; j < held.size(); ++j) {
+    CandidateEvaluation& ev = (*evaluated)[held[j]].eval;
+    ev.bag.clear();
+    ev.bag.shrink_to_fit();
+    ev.oof_margin.clear();
+    ev.oof_margin.shrink_to_fit();
+  }
 }
 
 std::string PipelineName(FeatureEncoding e) {
@@ -256,7 +298,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       result.stop_reason = "time limit";
       break;
     }
-    if (trial - best_trial > kConvergedAfter && trial > 30) {
+    if (trial - best_trial > kConvergedAfter && trial > 60) {
       result.stop_reason = "search converged";
       break;
     }
@@ -280,7 +322,8 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       e.summary.error = learner.error().message();
     } else {
       FitContext ctx;
-      ctx.num_threads = threads;
+      const Matrix& m = *matrices[s.pipeline];
+      ctx.num_threads = static_cast<double>(m.rows) * m.cols < kThreadedCells ? 1 : threads;
       ctx.seed = options.seed + static_cast<std::uint64_t>(trial) * 101;
       ctx.deadline = search_deadline;
       Result<CandidateEvaluation> ev =
@@ -343,6 +386,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       progress->Update(frac, elapsed, eta, status);
     }
     evaluated.push_back(std::move(e));
+    ReleaseOutsidePool(&evaluated, metric);
   }
   result.search_seconds = Since(search_start);
 
@@ -403,6 +447,8 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
   }
   std::vector<double> ensemble_out;
   MarginToOutput(task, NumOutputs(task, num_classes), ensemble_margin, &ensemble_out);
+  result.oof_output = ensemble_out;
+  result.y = y;
   for (Metric m : ReportedMetrics(task)) {
     result.ensemble_scores[MetricName(m)] = ComputeMetric(m, task, num_classes, y, ensemble_out);
   }

@@ -52,6 +52,10 @@ struct AutoMLResult {
   int folds = 0;
   std::vector<std::string> features;                         // input columns used
   std::vector<std::pair<std::string, std::string>> dropped;  // column, why
+  std::vector<float> y;            // training labels (class index or value), for diagnostics
+  std::vector<double> oof_output;  // the ensemble's out-of-fold predictions, output space
+  // Mean |SHAP| per input column on a sample of training rows (filled by the caller when computed).
+  std::vector<std::pair<std::string, double>> feature_importance;
   std::string stop_reason;  // "max trials reached", "time limit", "search converged"
   double search_seconds = 0;
 };

@@ -23,8 +23,7 @@ TEST(EnsembleSelectionTest, AveragingIndependentErrorsBeatsTheBestSingleModel) {
     b[i] = y[i] + noise(rng);
     bad[i] = y[i] + 5 * noise(rng);
   }
-  EnsembleSelection s =
-      SelectEnsemble({&a, &b, &bad}, y, Task::kRegression, 0, Metric::kRmse, 20);
+  EnsembleSelection s = SelectEnsemble({&a, &b, &bad}, y, Task::kRegression, 0, Metric::kRmse, 20);
   double single = std::min(ScoreMargins(Metric::kRmse, Task::kRegression, 0, y, a),
                            ScoreMargins(Metric::kRmse, Task::kRegression, 0, y, b));
   EXPECT_LT(s.score, single * 0.8);
@@ -40,7 +39,7 @@ TEST(EnsembleSelectionTest, NeverWorseThanTheBestCandidate) {
   std::vector<double> good(n), worse(n);
   for (int i = 0; i < n; ++i) {
     y[i] = i % 2;
-    good[i] = y[i] > 0 ? 2.0 : -2.0;          // separates perfectly
+    good[i] = y[i] > 0 ? 2.0 : -2.0;               // separates perfectly
     worse[i] = (i % 3 == 0) ? -good[i] : good[i];  // a third flipped
   }
   EnsembleSelection s = SelectEnsemble({&worse, &good}, y, Task::kBinary, 2, Metric::kLogLoss, 10);

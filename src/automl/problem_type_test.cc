@@ -20,7 +20,8 @@ Column Target(ColumnType type, const std::vector<std::string>& cells) {
     }
     int code = -1;
     for (std::size_t i = 0; i < c.levels.size(); ++i) {
-      if (c.levels[i] == s) code = static_cast<int>(i);
+      if (c.levels[i] == s)
+        code = static_cast<int>(i);
     }
     if (code < 0) {
       code = static_cast<int>(c.levels.size());
@@ -42,8 +43,10 @@ TEST(ProblemTypeTest, TwoDistinctValuesAreBinary) {
 
 TEST(ProblemTypeTest, FewIntegersAreMulticlassManyAreRegression) {
   std::vector<std::string> few, many;
-  for (int i = 0; i < 100; ++i) few.push_back(std::to_string(i % 7));
-  for (int i = 0; i < 100; ++i) many.push_back(std::to_string(i % 28));
+  for (int i = 0; i < 100; ++i)
+    few.push_back(std::to_string(i % 7));
+  for (int i = 0; i < 100; ++i)
+    many.push_back(std::to_string(i % 28));
   EXPECT_EQ(InferProblemType(Target(ColumnType::kInteger, few), {})->task, Task::kMulticlass);
   auto p = InferProblemType(Target(ColumnType::kInteger, many), {});
   EXPECT_EQ(p->task, Task::kRegression);
@@ -54,8 +57,9 @@ TEST(ProblemTypeTest, ForcedRegressionNeedsANumericTarget) {
   auto p = InferProblemType(Target(ColumnType::kCategorical, {"a", "b", "c"}), Task::kRegression);
   ASSERT_FALSE(p.has_value());
   EXPECT_NE(p.error().message().find("not numeric"), std::string::npos);
-  EXPECT_EQ(InferProblemType(Target(ColumnType::kInteger, {"3", "4", "5"}), Task::kRegression)->task,
-            Task::kRegression);
+  EXPECT_EQ(
+      InferProblemType(Target(ColumnType::kInteger, {"3", "4", "5"}), Task::kRegression)->task,
+      Task::kRegression);
 }
 
 TEST(ProblemTypeTest, SingleClassIsAnError) {
@@ -66,8 +70,8 @@ TEST(ProblemTypeTest, SingleClassIsAnError) {
 }
 
 TEST(ProblemTypeTest, ClassLabelsSortNumericallyAndKeepSpelling) {
-  EncodedTarget e = EncodeTarget(Target(ColumnType::kInteger, {"10", "2", "1", "2", ""}),
-                                 Task::kMulticlass);
+  EncodedTarget e =
+      EncodeTarget(Target(ColumnType::kInteger, {"10", "2", "1", "2", ""}), Task::kMulticlass);
   EXPECT_EQ(e.class_labels, (std::vector<std::string>{"1", "2", "10"}));
   EXPECT_EQ(e.y[0], 2);
   EXPECT_EQ(e.y[1], 1);

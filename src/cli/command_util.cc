@@ -12,7 +12,8 @@ namespace kiln {
 Result<std::string> Sha256File(const std::string& path, std::size_t* bytes) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) {
-    if (!std::filesystem::exists(path)) return Status::NotFound("no such file: " + path);
+    if (!std::filesystem::exists(path))
+      return Status::NotFound("no such file: " + path);
     return Status::IoError("cannot open " + path);
   }
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
@@ -23,7 +24,8 @@ Result<std::string> Sha256File(const std::string& path, std::size_t* bytes) {
     EVP_DigestUpdate(ctx.get(), buf.data(), n);
     total += n;
   }
-  if (std::ferror(f.get())) return Status::IoError("cannot read " + path);
+  if (std::ferror(f.get()))
+    return Status::IoError("cannot read " + path);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
@@ -33,14 +35,16 @@ Result<std::string> Sha256File(const std::string& path, std::size_t* bytes) {
     hex += kHex[md[i] >> 4];
     hex += kHex[md[i] & 15];
   }
-  if (bytes != nullptr) *bytes = total;
+  if (bytes != nullptr)
+    *bytes = total;
   return hex;
 }
 
 Status CheckOutputDir(const std::string& dir, bool overwrite) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::exists(dir, ec)) return Status::Ok();
+  if (!fs::exists(dir, ec))
+    return Status::Ok();
   if (!fs::is_directory(dir, ec)) {
     return Status::AlreadyExists("--out \"" + dir + "\" exists and is not a directory");
   }
@@ -55,7 +59,8 @@ std::string JoinArgs(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
-    if (i == 0) a = "kiln";
+    if (i == 0)
+      a = "kiln";
     bool quote = a.empty() || a.find_first_of(" \t\"'$") != std::string::npos;
     s += (i ? " " : "") + (quote ? "'" + a + "'" : a);
   }

@@ -13,7 +13,8 @@ namespace kiln {
 // Hex SHA-256 of the file's bytes (IoError/NotFound if unreadable).
 Result<std::string> Sha256File(const std::string& path, std::size_t* bytes);
 
-// Checks that `dir` is absent or empty unless `overwrite` (AlreadyExists otherwise). Changes nothing.
+// Checks that `dir` is absent or empty unless `overwrite` (AlreadyExists otherwise). Changes
+// nothing.
 Status CheckOutputDir(const std::string& dir, bool overwrite);
 
 // The command line as one string, for provenance.

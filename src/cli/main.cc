@@ -1,5 +1,5 @@
-// kiln: the command-line entry point. Parses flags, runs one command, and maps its Status to the exit
-// code: 0 on success, otherwise 1 (2 for usage errors) with a one-line reason on stderr.
+// kiln: the command-line entry point. Parses flags, runs one command, and maps its Status to the
+// exit code: 0 on success, otherwise 1 (2 for usage errors) with a one-line reason on stderr.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -7,7 +7,9 @@
 
 #include "cli/automl_command.h"
 #include "cli/command_util.h"
+#include "cli/explain_command.h"
 #include "cli/predict_command.h"
+#include "cli/profile_command.h"
 #include "cli/train_command.h"
 #include "learn/metrics.h"
 
@@ -15,9 +17,11 @@ namespace {
 
 std::string OneLine(std::string s) {
   for (char& c : s) {
-    if (c == '\n' || c == '\r') c = ' ';
+    if (c == '\n' || c == '\r')
+      c = ' ';
   }
-  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
   return s;
 }
 
@@ -60,7 +64,9 @@ int main(int argc, char** argv) {
   kiln::TrainCommandArgs train;
   std::string train_problem;
   auto* t = app.add_subcommand("train", "Train one learner with given hyperparameters");
-  t->add_option("--algorithm", train.algorithm, "xgboost or linear")->required();
+  t->add_option("--algorithm", train.algorithm,
+                "xgboost, linear, random_forest, extra_trees, knn, kmeans or pca")
+      ->required();
   t->add_option("--target", train.target, "Column to predict");
   t->add_option("train", train.train_path, "Training data")->required();
   t->add_option("--validation", train.validation_path, "Validation data (early stopping)");
@@ -69,6 +75,19 @@ int main(int argc, char** argv) {
   t->add_option("--seed", train.seed, "Random seed")->default_val(0);
   t->add_option("--out", train.out_dir, "Output directory (absent or empty)")->required();
   t->add_flag("--overwrite", train.overwrite, "Replace the contents of --out");
+
+  kiln::ExplainCommandArgs explain;
+  auto* e = app.add_subcommand("explain", "SHAP values of a model's predictions, per input column");
+  e->add_option("model", explain.model_path, "model.kiln file")->required();
+  e->add_option("data", explain.data_path, "Data to explain (CSV or JSON Lines)")->required();
+  e->add_option("--out", explain.out_path, "SHAP CSV to write")->required();
+
+  kiln::ProfileCommandArgs profile;
+  auto* pr = app.add_subcommand("profile", "Column statistics, target analysis and data warnings");
+  pr->add_option("data", profile.data_path, "Data to profile (CSV or JSON Lines)")->required();
+  pr->add_option("--target", profile.target, "Column to predict (adds the target analysis)");
+  pr->add_option("--out", profile.out_dir, "Write profile.json and profile.html here");
+  pr->add_flag("--overwrite", profile.overwrite, "Replace the contents of --out");
 
   try {
     app.parse(argc, argv);
@@ -90,12 +109,14 @@ int main(int argc, char** argv) {
     automl.command_line = kiln::JoinArgs(argc, argv);
     if (!automl_problem.empty()) {
       auto task = kiln::ParseTask(automl_problem);
-      if (!task.has_value()) return Fail(task.error());
+      if (!task.has_value())
+        return Fail(task.error());
       automl.options.problem_type = *task;
     }
     if (!automl_metric.empty()) {
       auto metric = kiln::ParseMetric(automl_metric);
-      if (!metric.has_value()) return Fail(metric.error());
+      if (!metric.has_value())
+        return Fail(metric.error());
       automl.options.metric = *metric;
     }
     status = kiln::RunAutomlCommand(automl);
@@ -105,11 +126,17 @@ int main(int argc, char** argv) {
     train.command_line = kiln::JoinArgs(argc, argv);
     if (!train_problem.empty()) {
       auto task = kiln::ParseTask(train_problem);
-      if (!task.has_value()) return Fail(task.error());
+      if (!task.has_value())
+        return Fail(task.error());
       train.problem_type = *task;
     }
     status = kiln::RunTrainCommand(train);
+  } else if (e->parsed()) {
+    status = kiln::RunExplainCommand(explain);
+  } else if (pr->parsed()) {
+    status = kiln::RunProfileCommand(profile);
   }
-  if (!status.ok()) return Fail(status);
+  if (!status.ok())
+    return Fail(status);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include "features/feature_pipeline.h"
 #include "learn/metrics.h"
 #include "learn/registry.h"
+#include "learn/unsupervised/unsupervised_model.h"
 #include "model/kiln_model.h"
 #include "table/table_reader.h"
 
@@ -37,7 +38,69 @@ Result<HyperParams> ParseHyperParams(const std::vector<std::string>& items) {
 }
 
 FeatureEncoding EncodingFor(const std::string& algorithm) {
-  return algorithm == "linear" ? FeatureEncoding::kLinear : FeatureEncoding::kTree;
+  return algorithm == "xgboost" || algorithm == "random_forest" || algorithm == "extra_trees"
+             ? FeatureEncoding::kTree
+             : FeatureEncoding::kLinear;
+}
+
+std::string AlgorithmNames() {
+  std::string names;
+  for (const auto& a : SupervisedAlgorithms())
+    names += (names.empty() ? "" : ", ") + a;
+  for (const auto& a : UnsupervisedAlgorithms())
+    names += ", " + a;
+  return names;
+}
+
+// k-means and PCA: no target; the features are every usable column except --target if given.
+Status RunUnsupervised(const TrainCommandArgs& args, const HyperParams& hp) {
+  std::size_t bytes = 0;
+  ASSIGN_OR_RETURN(std::string sha, Sha256File(args.train_path, &bytes));
+  ASSIGN_OR_RETURN(Table table, ReadTable(args.train_path, ReadOptions()));
+  if (!args.target.empty() && table.Find(args.target) < 0) {
+    return Status::InvalidArgument("column \"" + args.target +
+                                   "\" (given as --target, excluded "
+                                   "from the features) is not in " +
+                                   args.train_path);
+  }
+  std::vector<std::string> features;
+  for (const Column& c : table.columns) {
+    if (c.name != args.target && !c.is_id && c.missing < table.num_rows)
+      features.push_back(c.name);
+  }
+  PipelineSpec spec;
+  spec.encoding = FeatureEncoding::kLinear;
+  spec.max_onehot_levels = 1 << 30;  // no target to encode against: always one-hot
+  Matrix x;
+  ASSIGN_OR_RETURN(
+      FeaturePipeline pipeline,
+      FeaturePipeline::Fit(table, features, spec, Task::kRegression, 0, {}, args.seed, &x));
+  FitContext ctx;
+  ctx.num_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ctx.seed = args.seed;
+  ASSIGN_OR_RETURN(std::unique_ptr<UnsupervisedModel> fitted,
+                   FitUnsupervised(args.algorithm, hp, x, ctx));
+  json info;
+  info["kiln_version"] = KILN_VERSION;
+  info["command"] = args.command_line;
+  info["algorithm"] = args.algorithm;
+  info["hyperparameters"] = hp;
+  info["model_info"] = fitted->Info();
+  info["seed"] = args.seed;
+  info["features"] = features;
+  info["data"] = {
+      {"path", args.train_path}, {"sha256", sha}, {"bytes", bytes}, {"rows", table.num_rows}};
+  KilnModel model;
+  model.pipelines.push_back(std::move(pipeline));
+  model.unsupervised = UnsupervisedPart{args.algorithm, hp, std::move(fitted)};
+  model.info_json = info.dump();
+  RETURN_IF_ERROR(PrepareOutputDir(args.out_dir, args.overwrite));
+  RETURN_IF_ERROR(model.Save(args.out_dir + "/model.kiln"));
+  for (const auto& [k, v] : model.unsupervised->model->Info()) {
+    std::printf("%s: %s\n", k.c_str(), v.c_str());
+  }
+  std::printf("model: %s/model.kiln\n", args.out_dir.c_str());
+  return Status::Ok();
 }
 
 json Scores(Task task, int num_classes, const std::vector<float>& y, const Model& model,
@@ -57,13 +120,16 @@ json Scores(Task task, int num_classes, const std::vector<float>& y, const Model
 Status RunTrainCommand(const TrainCommandArgs& args) {
   RETURN_IF_ERROR(CheckOutputDir(args.out_dir, args.overwrite));
   ASSIGN_OR_RETURN(HyperParams hp, ParseHyperParams(args.hyperparameters));
+  for (const auto& a : UnsupervisedAlgorithms()) {
+    if (a == args.algorithm)
+      return RunUnsupervised(args, hp);
+  }
   bool known = false;
-  for (const auto& a : SupervisedAlgorithms()) known = known || a == args.algorithm;
+  for (const auto& a : SupervisedAlgorithms())
+    known = known || a == args.algorithm;
   if (!known) {
-    std::string names;
-    for (const auto& a : SupervisedAlgorithms()) names += (names.empty() ? "" : ", ") + a;
     return Status::InvalidArgument("unknown --algorithm \"" + args.algorithm +
-                                   "\"; expected one of: " + names);
+                                   "\"; expected one of: " + AlgorithmNames());
   }
   if (args.target.empty()) {
     return Status::InvalidArgument("--target is required for --algorithm " + args.algorithm);
@@ -94,14 +160,16 @@ Status RunTrainCommand(const TrainCommandArgs& args) {
 
   std::vector<std::string> features;
   for (const Column& c : table.columns) {
-    if (c.name != args.target && !c.is_id && c.missing < table.num_rows) features.push_back(c.name);
+    if (c.name != args.target && !c.is_id && c.missing < table.num_rows)
+      features.push_back(c.name);
   }
   PipelineSpec spec;
   spec.encoding = EncodingFor(args.algorithm);
   spec.class_names = enc.class_labels;
   Matrix x;
-  ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::Fit(table, features, spec, task,
-                                                                  num_classes, enc.y, args.seed, &x));
+  ASSIGN_OR_RETURN(
+      FeaturePipeline pipeline,
+      FeaturePipeline::Fit(table, features, spec, task, num_classes, enc.y, args.seed, &x));
   TrainSet train{&x, enc.y, {}, pipeline.output_categorical()};
 
   Matrix xv;
@@ -119,7 +187,8 @@ Status RunTrainCommand(const TrainCommandArgs& args) {
     }
     const Column& vc = vt.columns[vti];
     std::map<std::string, int> index;
-    for (int k = 0; k < num_classes; ++k) index[enc.class_labels[k]] = k;
+    for (int k = 0; k < num_classes; ++k)
+      index[enc.class_labels[k]] = k;
     for (std::size_t r = 0; r < vt.num_rows; ++r) {
       if (task == Task::kRegression) {
         yv.push_back(static_cast<float>(vc.values[r]));
@@ -127,9 +196,10 @@ Status RunTrainCommand(const TrainCommandArgs& args) {
         int code = vc.codes[r];
         auto it = code < 0 ? index.end() : index.find(vc.levels[code]);
         if (it == index.end()) {
-          return Status::InvalidArgument(
-              args.validation_path + ": line " + std::to_string(r + 2) + ": target value \"" +
-              (code < 0 ? std::string() : vc.levels[code]) + "\" is not a class of the training data");
+          return Status::InvalidArgument(args.validation_path + ": line " + std::to_string(r + 2) +
+                                         ": target value \"" +
+                                         (code < 0 ? std::string() : vc.levels[code]) +
+                                         "\" is not a class of the training data");
         }
         yv.push_back(static_cast<float>(it->second));
       }
@@ -158,7 +228,8 @@ Status RunTrainCommand(const TrainCommandArgs& args) {
   info["problem_type_reason"] = problem.reason;
   info["target"] = args.target;
   info["seed"] = args.seed;
-  info["data"] = {{"path", args.train_path}, {"sha256", sha}, {"bytes", bytes}, {"rows", table.num_rows}};
+  info["data"] = {
+      {"path", args.train_path}, {"sha256", sha}, {"bytes", bytes}, {"rows", table.num_rows}};
   info["metrics"] = {{"train", Scores(task, num_classes, enc.y, *fitted, x)}};
   if (valid) {
     info["metrics"]["validation"] = Scores(task, num_classes, yv, *fitted, xv);

@@ -15,7 +15,7 @@ struct TrainCommandArgs {
   std::string algorithm;
   std::string target;
   std::string train_path;
-  std::string validation_path;         // empty = none
+  std::string validation_path;               // empty = none
   std::vector<std::string> hyperparameters;  // NAME=VALUE
   std::optional<Task> problem_type;
   std::string out_dir;

@@ -14,7 +14,8 @@ namespace {
 Status ErrnoStatus(const std::string& what, const std::string& path) {
   int e = errno;
   std::string msg = what + " \"" + path + "\": " + std::strerror(e);
-  if (e == ENOENT) return Status::NotFound(msg);
+  if (e == ENOENT)
+    return Status::NotFound(msg);
   return Status::IoError(msg);
 }
 
@@ -22,7 +23,8 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return ErrnoStatus("cannot write", path);
     }
     data.remove_prefix(static_cast<size_t>(n));
@@ -34,21 +36,25 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 
 Result<std::string> ReadFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus("cannot open", path);
+  if (fd < 0)
+    return ErrnoStatus("cannot open", path);
   std::string out;
   off_t size = ::lseek(fd, 0, SEEK_END);
-  if (size > 0) out.reserve(static_cast<size_t>(size));
+  if (size > 0)
+    out.reserve(static_cast<size_t>(size));
   ::lseek(fd, 0, SEEK_SET);
   char buf[1 << 16];
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof(buf));
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       Status s = ErrnoStatus("cannot read", path);
       ::close(fd);
       return s;
     }
-    if (n == 0) break;
+    if (n == 0)
+      break;
     out.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
@@ -59,15 +65,20 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
+  if (dir.empty())
+    dir = ".";
   std::random_device rd;
-  std::string tmp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()))).string();
+  std::string tmp =
+      (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()))).string();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus("cannot create", tmp);
+  if (fd < 0)
+    return ErrnoStatus("cannot create", tmp);
   Status s = WriteAll(fd, contents, tmp);
-  if (s.ok() && ::fsync(fd) != 0) s = ErrnoStatus("cannot fsync", tmp);
+  if (s.ok() && ::fsync(fd) != 0)
+    s = ErrnoStatus("cannot fsync", tmp);
   ::close(fd);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = ErrnoStatus("cannot rename to", path);
+  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0)
+    s = ErrnoStatus("cannot rename to", path);
   if (!s.ok()) {
     ::unlink(tmp.c_str());
     return s;
@@ -94,13 +105,16 @@ Status PrepareOutputDir(const std::string& dir, bool overwrite) {
       }
       for (const auto& entry : fs::directory_iterator(dir, ec)) {
         fs::remove_all(entry.path(), ec);
-        if (ec) return Status::IoError("cannot remove \"" + entry.path().string() + "\": " + ec.message());
+        if (ec)
+          return Status::IoError("cannot remove \"" + entry.path().string() +
+                                 "\": " + ec.message());
       }
     }
     return Status::Ok();
   }
   fs::create_directories(dir, ec);
-  if (ec) return Status::IoError("cannot create directory \"" + dir + "\": " + ec.message());
+  if (ec)
+    return Status::IoError("cannot create directory \"" + dir + "\": " + ec.message());
   return Status::Ok();
 }
 

@@ -1,9 +1,9 @@
 // Whole-file reads and atomic, durable writes.
 //
-// WriteFileAtomic writes to a temporary file beside the target, fsyncs it, renames it over the target
-// and fsyncs the directory, so a reader sees either the old file or the complete new one, never a torn
-// write, even if the process dies midway. Thread-compatible: concurrent writers of one path race on
-// which complete version wins.
+// WriteFileAtomic writes to a temporary file beside the target, fsyncs it, renames it over the
+// target and fsyncs the directory, so a reader sees either the old file or the complete new one,
+// never a torn write, even if the process dies midway. Thread-compatible: concurrent writers of one
+// path race on which complete version wins.
 #pragma once
 
 #include <string>

@@ -5,7 +5,8 @@
 
 namespace kiln {
 
-// Appends the shortest decimal text that parses back to exactly `v`; NaN is written as "" (missing).
+// Appends the shortest decimal text that parses back to exactly `v`; NaN is written as ""
+// (missing).
 void AppendShortest(double v, std::string* out);
 std::string FormatShortest(double v);
 

@@ -31,12 +31,14 @@ const char* StatusCodeName(StatusCode code) {
 }
 
 Status Status::WithContext(const std::string& context) const {
-  if (ok()) return *this;
+  if (ok())
+    return *this;
   return Status(code_, context + ": " + message_);
 }
 
 std::string Status::ToString() const {
-  if (ok()) return "OK";
+  if (ok())
+    return "OK";
   return std::string(StatusCodeName(code_)) + ": " + message_;
 }
 

@@ -1,9 +1,10 @@
 // Status and Result<T>: errors as values.
 //
-// A Status is a code plus a human-readable message that says what went wrong, where, and how to fix it
-// ("row 1042, column \"age\": \"abc\" is not a number"). Result<T> holds either a T or a non-OK Status and
-// is shaped like C++23 std::expected (has_value(), value(), error()) so a later move is mechanical.
-// Both are cheap to move, immutable once built, and safe to pass between threads.
+// A Status is a code plus a human-readable message that says what went wrong, where, and how to fix
+// it
+// ("row 1042, column \"age\": \"abc\" is not a number"). Result<T> holds either a T or a non-OK
+// Status and is shaped like C++23 std::expected (has_value(), value(), error()) so a later move is
+// mechanical. Both are cheap to move, immutable once built, and safe to pass between threads.
 #pragma once
 
 #include <cassert>
@@ -15,16 +16,16 @@ namespace kiln {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // the caller's input is wrong (bad file, bad flag, bad hyperparameter)
-  kNotFound,           // a named thing does not exist
-  kAlreadyExists,      // a target that must be new is not
-  kFailedPrecondition, // the system is not in a state where the call can run
-  kIoError,            // the operating system refused a read or write
-  kCorruption,         // stored data does not decode
-  kDeadlineExceeded,   // a time budget ran out
-  kCancelled,          // the caller stopped the work
-  kUnimplemented,      // not supported (yet)
-  kInternal,           // a bug: an invariant did not hold
+  kInvalidArgument,     // the caller's input is wrong (bad file, bad flag, bad hyperparameter)
+  kNotFound,            // a named thing does not exist
+  kAlreadyExists,       // a target that must be new is not
+  kFailedPrecondition,  // the system is not in a state where the call can run
+  kIoError,             // the operating system refused a read or write
+  kCorruption,          // stored data does not decode
+  kDeadlineExceeded,    // a time budget ran out
+  kCancelled,           // the caller stopped the work
+  kUnimplemented,       // not supported (yet)
+  kInternal,            // a bug: an invariant did not hold
 };
 
 // Returns the code's name, e.g. "InvalidArgument".
@@ -36,7 +37,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status FailedPrecondition(std::string m) {
@@ -69,7 +72,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result built from an OK Status");
   }
@@ -102,10 +105,11 @@ class [[nodiscard]] Result {
 #define KILN_CONCAT(a, b) KILN_CONCAT_INNER(a, b)
 
 // Evaluates expr (a Status); returns it from the enclosing function when not OK.
-#define RETURN_IF_ERROR(expr)                   \
-  do {                                          \
-    ::kiln::Status kiln_status_ = (expr);       \
-    if (!kiln_status_.ok()) return kiln_status_; \
+#define RETURN_IF_ERROR(expr)             \
+  do {                                    \
+    ::kiln::Status kiln_status_ = (expr); \
+    if (!kiln_status_.ok())               \
+      return kiln_status_;                \
   } while (0)
 
 // Evaluates expr (a Result<T>); on error returns the Status, else moves the value into lhs.
@@ -113,5 +117,6 @@ class [[nodiscard]] Result {
   ASSIGN_OR_RETURN_IMPL(KILN_CONCAT(kiln_result_, __LINE__), lhs, expr)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
-  if (!tmp.has_value()) return std::move(tmp).error(); \
+  if (!tmp.has_value())                       \
+    return std::move(tmp).error();            \
   lhs = std::move(tmp).value()

@@ -6,7 +6,8 @@ namespace kiln {
 namespace {
 
 Result<int> Half(int x) {
-  if (x % 2 != 0) return Status::InvalidArgument(std::to_string(x) + " is odd");
+  if (x % 2 != 0)
+    return Status::InvalidArgument(std::to_string(x) + " is odd");
   return x / 2;
 }
 

@@ -7,7 +7,8 @@ namespace kiln {
 
 void Model::PredictMargin(const Matrix& x, std::vector<double>* out) const {
   Predict(x, out);
-  if (task() == Task::kRegression) return;
+  if (task() == Task::kRegression)
+    return;
   constexpr double kEps = 1e-15;
   for (double& v : *out) {
     double p = std::clamp(v, kEps, 1 - kEps);
@@ -16,9 +17,10 @@ void Model::PredictMargin(const Matrix& x, std::vector<double>* out) const {
 }
 
 Result<std::vector<double>> Model::Contributions(const Matrix&) const {
-  return Status::Unimplemented("the " + algorithm() +
-                               " model cannot compute SHAP contributions (explain supports xgboost, "
-                               "linear, random_forest and extra_trees)");
+  return Status::Unimplemented(
+      "the " + algorithm() +
+      " model cannot compute SHAP contributions (explain supports xgboost, "
+      "linear, random_forest and extra_trees)");
 }
 
 }  // namespace kiln

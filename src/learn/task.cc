@@ -18,7 +18,8 @@ const char* TaskName(Task task) {
 
 Result<Task> ParseTask(std::string_view name) {
   for (Task t : {Task::kBinary, Task::kMulticlass, Task::kRegression}) {
-    if (name == TaskName(t)) return t;
+    if (name == TaskName(t))
+      return t;
   }
   return Status::InvalidArgument("unknown problem type \"" + std::string(name) +
                                  "\"; expected binary, multiclass or regression");

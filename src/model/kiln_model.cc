@@ -31,6 +31,22 @@ Result<KilnModel> FromManifest(const SectionFile& file, const json& m, const std
     ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::Load(p));
     model.pipelines.push_back(std::move(pipeline));
   }
+  if (m.contains("unsupervised")) {
+    const json& u = m.at("unsupervised");
+    UnsupervisedPart part;
+    part.algorithm = u.at("algorithm").get<std::string>();
+    part.hyperparameters = u.at("hyperparameters").get<HyperParams>();
+    ASSIGN_OR_RETURN(std::string_view bytes, file.Get("unsupervised"));
+    Result<std::unique_ptr<UnsupervisedModel>> loaded = LoadUnsupervised(part.algorithm, bytes);
+    if (!loaded.has_value()) {
+      return Status::Corruption(path + ": unsupervised: " + loaded.error().message());
+    }
+    part.model = std::shared_ptr<const UnsupervisedModel>(std::move(loaded).value());
+    if (model.pipelines.empty()) {
+      return Status::Corruption(path + ": an unsupervised model needs a pipeline");
+    }
+    model.unsupervised = std::move(part);
+  }
   const json& members = m.at("members");
   for (std::size_t i = 0; i < members.size(); ++i) {
     const json& jm = members[i];
@@ -75,15 +91,18 @@ void MarginToOutput(Task task, int outputs, const std::vector<double>& margin,
   if (task == Task::kRegression) {
     *out = margin;
   } else if (task == Task::kBinary) {
-    for (std::size_t i = 0; i < margin.size(); ++i) (*out)[i] = 1 / (1 + std::exp(-margin[i]));
+    for (std::size_t i = 0; i < margin.size(); ++i)
+      (*out)[i] = 1 / (1 + std::exp(-margin[i]));
   } else {
     std::size_t rows = margin.size() / outputs;
     for (std::size_t r = 0; r < rows; ++r) {
       const double* m = &margin[r * outputs];
       double mx = *std::max_element(m, m + outputs);
       double sum = 0;
-      for (int k = 0; k < outputs; ++k) sum += std::exp(m[k] - mx);
-      for (int k = 0; k < outputs; ++k) (*out)[r * outputs + k] = std::exp(m[k] - mx) / sum;
+      for (int k = 0; k < outputs; ++k)
+        sum += std::exp(m[k] - mx);
+      for (int k = 0; k < outputs; ++k)
+        (*out)[r * outputs + k] = std::exp(m[k] - mx) / sum;
     }
   }
 }
@@ -91,13 +110,18 @@ void MarginToOutput(Task task, int outputs, const std::vector<double>& margin,
 std::vector<ColumnSchema> KilnModel::InputSchema() const {
   std::vector<ColumnSchema> out;
   std::vector<bool> used(pipelines.size(), false);
-  for (const auto& m : members) used[m.pipeline] = true;
+  for (const auto& m : members)
+    used[m.pipeline] = true;
+  if (unsupervised.has_value() && !pipelines.empty())
+    used[0] = true;
   for (std::size_t p = 0; p < pipelines.size(); ++p) {
-    if (!used[p]) continue;
+    if (!used[p])
+      continue;
     for (const ColumnSchema& c : pipelines[p].input_schema()) {
       bool seen = std::any_of(out.begin(), out.end(),
                               [&](const ColumnSchema& o) { return o.name == c.name; });
-      if (!seen) out.push_back(c);
+      if (!seen)
+        out.push_back(c);
     }
   }
   return out;
@@ -106,6 +130,12 @@ std::vector<ColumnSchema> KilnModel::InputSchema() const {
 Result<Predictions> KilnModel::Predict(const Table& table) const {
   Predictions pred;
   pred.rows = table.num_rows;
+  if (unsupervised.has_value()) {
+    ASSIGN_OR_RETURN(Matrix x, pipelines[0].Transform(table));
+    pred.outputs = static_cast<int>(unsupervised->model->output_names().size());
+    unsupervised->model->Transform(x, &pred.output);
+    return pred;
+  }
   pred.outputs = NumOutputs(task, num_classes);
   pred.margin.assign(pred.rows * pred.outputs, 0.0);
   std::vector<Matrix> transformed(pipelines.size());
@@ -120,7 +150,8 @@ Result<Predictions> KilnModel::Predict(const Table& table) const {
     double w = member.weight / static_cast<double>(member.bag.size());
     for (const auto& model : member.bag) {
       model->PredictMargin(x, &buf);
-      for (std::size_t i = 0; i < buf.size(); ++i) pred.margin[i] += w * buf[i];
+      for (std::size_t i = 0; i < buf.size(); ++i)
+        pred.margin[i] += w * buf[i];
     }
   }
   MarginToOutput(task, pred.outputs, pred.margin, &pred.output);
@@ -157,13 +188,21 @@ Status KilnModel::Save(const std::string& path) const {
       blobs.emplace_back(BagSection(i, j), std::move(bytes));
     }
   }
+  if (unsupervised.has_value()) {
+    m["unsupervised"] = {{"algorithm", unsupervised->algorithm},
+                         {"hyperparameters", unsupervised->hyperparameters},
+                         {"outputs", unsupervised->model->output_names()}};
+    ASSIGN_OR_RETURN(std::string bytes, unsupervised->model->Serialize());
+    blobs.emplace_back("unsupervised", std::move(bytes));
+  }
   try {
     m["info"] = json::parse(info_json);
   } catch (const json::exception& e) {
     return Status::Internal(std::string("model info is not valid JSON: ") + e.what());
   }
   file.Add("manifest", m.dump());
-  for (auto& [name, bytes] : blobs) file.Add(std::move(name), std::move(bytes));
+  for (auto& [name, bytes] : blobs)
+    file.Add(std::move(name), std::move(bytes));
   return WriteFileAtomic(path, file.Encode());
 }
 

@@ -15,7 +15,8 @@ void AppendField(const std::string& s, std::string* out) {
   }
   out->push_back('"');
   for (char c : s) {
-    if (c == '"') out->push_back('"');
+    if (c == '"')
+      out->push_back('"');
     out->push_back(c);
   }
   out->push_back('"');
@@ -30,11 +31,14 @@ std::string CellText(const Column& column, std::size_t row) {
   }
   if (column.HasCodes()) {
     int code = column.codes[row];
-    if (code >= 0) return column.levels[code];
+    if (code >= 0)
+      return column.levels[code];
   }
   double v = column.values[row];
-  if (std::isnan(v)) return std::string();
-  if (column.type == ColumnType::kBoolean) return v != 0 ? "true" : "false";
+  if (std::isnan(v))
+    return std::string();
+  if (column.type == ColumnType::kBoolean)
+    return v != 0 ? "true" : "false";
   if (column.type == ColumnType::kDatetime) {
     std::time_t t = static_cast<std::time_t>(std::floor(v));
     std::tm tm{};
@@ -53,6 +57,28 @@ std::string RenderPredictionsCsv(const KilnModel& model, const Predictions& pred
   if (id_column != nullptr) {
     AppendField(id_column->name, &out);
     out.push_back(',');
+  }
+  if (model.unsupervised.has_value()) {
+    const std::vector<std::string> names = model.unsupervised->model->output_names();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i > 0)
+        out.push_back(',');
+      AppendField(names[i], &out);
+    }
+    out.push_back('\n');
+    for (std::size_t r = 0; r < pred.rows; ++r) {
+      if (id_column != nullptr) {
+        AppendField(CellText(*id_column, r), &out);
+        out.push_back(',');
+      }
+      for (int o = 0; o < pred.outputs; ++o) {
+        if (o > 0)
+          out.push_back(',');
+        AppendShortest(pred.output[r * pred.outputs + o], &out);
+      }
+      out.push_back('\n');
+    }
+    return out;
   }
   bool classification = model.task != Task::kRegression;
   if (classification) {

@@ -18,7 +18,8 @@ void PutLe(T v, std::string* out) {
 
 template <typename T>
 bool GetLe(std::string_view* in, T* v) {
-  if (in->size() < sizeof(T)) return false;
+  if (in->size() < sizeof(T))
+    return false;
   std::uint64_t x = 0;
   for (std::size_t i = 0; i < sizeof(T); ++i) {
     x |= static_cast<std::uint64_t>(static_cast<unsigned char>((*in)[i])) << (8 * i);
@@ -43,7 +44,8 @@ std::uint32_t Crc32(std::string_view data) {
 
 Result<std::string_view> SectionFile::Get(std::string_view name) const {
   for (const auto& [n, d] : sections_) {
-    if (n == name) return std::string_view(d);
+    if (n == name)
+      return std::string_view(d);
   }
   return Status::NotFound("model file has no section \"" + std::string(name) + "\"");
 }
@@ -71,17 +73,19 @@ Result<SectionFile> SectionFile::Decode(std::string_view in, const std::string& 
   }
   in.remove_prefix(sizeof(kMagic));
   std::uint32_t version = 0, count = 0;
-  if (!GetLe(&in, &version) || !GetLe(&in, &count)) return corrupt("truncated header");
+  if (!GetLe(&in, &version) || !GetLe(&in, &count))
+    return corrupt("truncated header");
   if (version != kFormatVersion) {
-    return corrupt("format version " + std::to_string(version) + " is not supported (this Kiln reads " +
-                   std::to_string(kFormatVersion) + ")");
+    return corrupt("format version " + std::to_string(version) +
+                   " is not supported (this Kiln reads " + std::to_string(kFormatVersion) + ")");
   }
   SectionFile file;
   for (std::uint32_t i = 0; i < count; ++i) {
     std::uint32_t name_len = 0;
     std::uint64_t data_len = 0;
     std::uint32_t crc = 0;
-    if (!GetLe(&in, &name_len) || in.size() < name_len) return corrupt("truncated section name");
+    if (!GetLe(&in, &name_len) || in.size() < name_len)
+      return corrupt("truncated section name");
     std::string name(in.substr(0, name_len));
     in.remove_prefix(name_len);
     if (!GetLe(&in, &data_len) || in.size() < data_len) {
@@ -89,11 +93,14 @@ Result<SectionFile> SectionFile::Decode(std::string_view in, const std::string& 
     }
     std::string data(in.substr(0, data_len));
     in.remove_prefix(data_len);
-    if (!GetLe(&in, &crc)) return corrupt("section \"" + name + "\" is truncated");
-    if (crc != Crc32(data)) return corrupt("checksum mismatch in section \"" + name + "\"");
+    if (!GetLe(&in, &crc))
+      return corrupt("section \"" + name + "\" is truncated");
+    if (crc != Crc32(data))
+      return corrupt("checksum mismatch in section \"" + name + "\"");
     file.Add(std::move(name), std::move(data));
   }
-  if (!in.empty()) return corrupt("trailing bytes after the last section");
+  if (!in.empty())
+    return corrupt("trailing bytes after the last section");
   return file;
 }
 

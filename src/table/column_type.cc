@@ -25,7 +25,8 @@ const char* ColumnTypeName(ColumnType type) {
 Result<ColumnType> ParseColumnType(std::string_view name) {
   for (ColumnType t : {ColumnType::kNumeric, ColumnType::kInteger, ColumnType::kBoolean,
                        ColumnType::kCategorical, ColumnType::kDatetime, ColumnType::kText}) {
-    if (name == ColumnTypeName(t)) return t;
+    if (name == ColumnTypeName(t))
+      return t;
   }
   return Status::InvalidArgument("unknown column type \"" + std::string(name) +
                                  "\"; expected numeric, integer, boolean, categorical, datetime "

@@ -425,6 +425,35 @@ TEST(CsvReaderTest, QuotesInsideUnquotedFieldsStillParseTheSameWithThreads) {
   EXPECT_NE(std::find(levels.begin(), levels.end(), "5\" screen"), levels.end());
 }
 
+// Columns whose type is only settled late, in some chunks but not others: the reader stores each
+// chunk as its own rows suggest and re-reads what the file-wide type contradicts.
+TEST(CsvReaderTest, LateTypeChangesGiveTheSameTableForAnyThreadCount) {
+  std::string csv = "n,flag,when,code_id,sparse\n";
+  for (int i = 0; i < 60000; ++i) {
+    csv += i % 5 == 0 ? "-0" : std::to_string(i % 9 - 4);
+    csv += i == 55000 ? ",maybe" : (i % 3 ? ",No" : ",yes");
+    csv += i == 45000 ? ",soon" : ",2021-03-0" + std::to_string(i % 9 + 1);
+    csv += "," + std::to_string(i < 30000 ? i % 7 : i % 150);
+    csv += i < 40000 ? ",\n" : (i % 2 ? ",A\n" : ",\n");
+  }
+  ReadOptions one;
+  one.num_threads = 1;
+  ReadOptions four;
+  four.num_threads = 4;
+  Table a = Parse(csv, one).value();
+  Table b = Parse(csv, four).value();
+  ExpectSameTable(a, b);
+  EXPECT_EQ(Col(a, "n").type, ColumnType::kInteger);
+  EXPECT_FALSE(std::signbit(Col(a, "n").values.at(0)));  // "-0" is the integer 0
+  EXPECT_EQ(Col(a, "flag").type, ColumnType::kCategorical);
+  EXPECT_EQ(Col(a, "flag").levels, (std::vector<std::string>{"yes", "No", "maybe"}));
+  EXPECT_EQ(Col(a, "when").type, ColumnType::kCategorical);
+  EXPECT_EQ(Col(a, "code_id").type, ColumnType::kInteger);
+  EXPECT_EQ(Col(a, "sparse").type, ColumnType::kCategorical);
+  EXPECT_EQ(Col(a, "sparse").codes.at(40001), 0);
+  EXPECT_EQ(Col(a, "sparse").missing, 50000u);
+}
+
 TEST(CsvReaderTest, JsonLinesExtensionSelectsJsonLines) {
   Table t = ParseTable("{\"a\": 1}\n", "x.jsonl", {}).value();
   EXPECT_EQ(t.columns.at(0).name, "a");

@@ -26,8 +26,9 @@ struct ReadOptions {
   std::vector<std::string> na_values;
   // Parser threads; 0 = one per hardware thread.
   int num_threads = 0;
-  // When non-empty, columns named here take the given type instead of an inferred one, and a value that
-  // does not fit is an error naming file, line, column and value. Columns not named are inferred.
+  // When non-empty, columns named here take the given type instead of an inferred one, and a value
+  // that does not fit is an error naming file, line, column and value. Columns not named are
+  // inferred.
   std::vector<ColumnSchema> schema;
   // Columns that also get dictionary codes/levels whatever their type (see Table).
   std::vector<std::string> dictionary_columns;

@@ -6,8 +6,8 @@
 //     boolean is 0/1; datetime is seconds since the Unix epoch, UTC)
 //   categorical / text                     -> `codes` (one int32 per row, index into `levels`,
 //     -1 = missing); `levels` holds each distinct string once, in order of first appearance.
-// A column named in ReadOptions::dictionary_columns additionally gets codes/levels whatever its type
-// (used for class labels, which must keep their exact spelling, e.g. "True" or ">50K").
+// A column named in ReadOptions::dictionary_columns additionally gets codes/levels whatever its
+// type (used for class labels, which must keep their exact spelling, e.g. "True" or ">50K").
 //
 // A Table is a plain value: not thread-safe to mutate, safe to read from many threads.
 #pragma once

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,22 @@ Result<std::vector<double>> RowWeights(const TrainSet& train, Task task, int num
   return w;
 }
 
+// The mean of each column of `x`, weighted by the user's row weights (class weights reweight the
+// objective, not the data, so they do not count). REQUIRES RowWeights(...) accepted the data.
+std::vector<double> FeatureMeans(const Matrix& x, std::span<const float> weights) {
+  std::vector<double> sum(x.cols, 0.0);
+  double total = 0;
+  for (std::size_t i = 0; i < x.rows; ++i) {
+    const double w = weights.empty() ? 1.0 : weights[i];
+    total += w;
+    for (std::size_t j = 0; j < x.cols; ++j)
+      sum[j] += w * x.at(i, j);
+  }
+  for (double& s : sum)
+    s /= total;
+  return sum;
+}
+
 class LinearLearner final : public Learner {
  public:
   LinearLearner(LinearParams params, Task task, int num_classes)
@@ -104,6 +121,7 @@ class LinearLearner final : public Learner {
     const int threads = std::clamp(ctx.num_threads, 1, 64);
     const Matrix& x = *train.x;
     const int p = static_cast<int>(x.cols);
+    std::vector<double> means = FeatureMeans(x, train.weights);
 
     if (task_ == Task::kRegression) {
       LeastSquaresOptions o{a1,          a2,      params_.fit_intercept, params_.max_iter,
@@ -111,7 +129,7 @@ class LinearLearner final : public Learner {
       ASSIGN_OR_RETURN(LeastSquaresFit fit, FitLeastSquares(x, train.y, weights, o));
       return std::unique_ptr<Model>(std::make_unique<LinearModel>(
           task_, 0, p, std::move(fit.coefficients), std::vector<double>{fit.intercept},
-          LinearModel::FitSummary{fit.iterations, fit.objective, fit.stop}));
+          LinearModel::FitSummary{fit.iterations, fit.objective, fit.stop}, std::move(means)));
     }
 
     const int outputs = NumOutputs(task_, num_classes_);
@@ -145,7 +163,7 @@ class LinearLearner final : public Learner {
     theta.resize(num_coef);
     return std::unique_ptr<Model>(std::make_unique<LinearModel>(
         task_, num_classes_, p, std::move(theta), std::move(intercepts),
-        LinearModel::FitSummary{r.iterations, r.objective, r.stop}));
+        LinearModel::FitSummary{r.iterations, r.objective, r.stop}, std::move(means)));
   }
 
  private:

@@ -286,6 +286,60 @@ TEST(LinearLearnerTest, ConstantAndDuplicateColumnsGiveFinitePredictions) {
   }
 }
 
+TEST(LinearLearnerTest, FitStoresTheWeightedTrainingMeans) {
+  std::vector<float> w;
+  for (int i = 0; i < kN; ++i)
+    w.push_back(static_cast<float>(1 + i % 3));
+  for (bool weighted : {false, true}) {
+    auto m = FitLinear({}, Task::kBinary, 2, TestData().binary,
+                       weighted ? std::span<const float>(w) : std::span<const float>());
+    const Matrix& x = TestData().x;
+    ASSERT_EQ(m->feature_means().size(), static_cast<std::size_t>(kP));
+    for (int j = 0; j < kP; ++j) {
+      double sum = 0, total = 0;
+      for (int i = 0; i < kN; ++i) {
+        const double wi = weighted ? w[i] : 1.0;
+        sum += wi * x.at(i, j);
+        total += wi;
+      }
+      EXPECT_NEAR(m->feature_means()[j], sum / total, 1e-12) << "column " << j;
+    }
+  }
+}
+
+TEST(LinearLearnerTest, ContributionsOfFittedModelsSumToTheMargin) {
+  const Data& d = TestData();
+  struct Case {
+    Task task;
+    int classes;
+    const std::vector<float>* y;
+  };
+  for (const Case& c :
+       {Case{Task::kBinary, 2, &d.binary}, Case{Task::kMulticlass, 3, &d.multiclass},
+        Case{Task::kRegression, 0, &d.regression}}) {
+    auto m = FitLinear({{"alpha", "0.01"}}, c.task, c.classes, *c.y);
+    Result<std::vector<double>> contributions = m->Contributions(d.x);
+    ASSERT_TRUE(contributions.ok()) << contributions.status().ToString();
+    std::vector<double> margin;
+    m->PredictMargin(d.x, &margin);
+    ASSERT_EQ(contributions->size(), margin.size() * (kP + 1)) << TaskName(c.task);
+    double mean_bias = 0;
+    for (std::size_t block = 0; block < margin.size(); ++block) {
+      double sum = 0;
+      for (int j = 0; j <= kP; ++j)
+        sum += (*contributions)[block * (kP + 1) + j];
+      ASSERT_NEAR(sum, margin[block], 1e-9) << TaskName(c.task) << " block " << block;
+      mean_bias += (*contributions)[block * (kP + 1) + kP];
+    }
+    // Unweighted fit: each feature's contributions average to zero over the training rows, so
+    // the bias is the mean margin.
+    double mean_margin = 0;
+    for (double v : margin)
+      mean_margin += v;
+    EXPECT_NEAR(mean_bias, mean_margin, 1e-9 * margin.size()) << TaskName(c.task);
+  }
+}
+
 TEST(LinearLearnerTest, FitIsDeterministicAcrossThreadCounts) {
   auto learner = MakeLinearLearner({{"alpha", "0.01"}}, Task::kMulticlass, 3);
   ASSERT_TRUE(learner.ok());

@@ -13,7 +13,7 @@ namespace kiln {
 namespace {
 
 constexpr char kMagic[4] = {'K', 'L', 'I', 'N'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 constexpr std::size_t kHeaderSize = 36;
 
 void PutU32(std::uint32_t v, std::string* out) {
@@ -42,15 +42,19 @@ Status Corrupt(const std::string& what) { return Status::Corruption("linear mode
 
 LinearModel::LinearModel(Task task, int num_classes, int num_features,
                          std::vector<double> coefficients, std::vector<double> intercepts,
-                         FitSummary summary)
+                         FitSummary summary, std::vector<double> feature_means)
     : task_(task),
       num_classes_(num_classes),
       num_features_(num_features),
       coefficients_(std::move(coefficients)),
       intercepts_(std::move(intercepts)),
+      feature_means_(std::move(feature_means)),
       summary_(summary) {
+  if (feature_means_.empty())
+    feature_means_.assign(static_cast<std::size_t>(num_features), 0.0);
   assert(intercepts_.size() == static_cast<std::size_t>(NumOutputs(task, num_classes)));
   assert(coefficients_.size() == intercepts_.size() * static_cast<std::size_t>(num_features));
+  assert(feature_means_.size() == static_cast<std::size_t>(num_features));
 }
 
 void LinearModel::PredictMargin(const Matrix& x, std::vector<double>* out) const {
@@ -68,6 +72,34 @@ void LinearModel::PredictMargin(const Matrix& x, std::vector<double>* out) const
       (*out)[i * k + o] = m;
     }
   }
+}
+
+Result<std::vector<double>> LinearModel::Contributions(const Matrix& x) const {
+  const std::size_t p = x.cols;
+  if (p != static_cast<std::size_t>(num_features_)) {
+    return Status::InvalidArgument("linear contributions: the data has " + std::to_string(p) +
+                                   " columns, the model was trained on " +
+                                   std::to_string(num_features_));
+  }
+  const std::size_t k = intercepts_.size();
+  // The margin at the mean row, per output: the bias of every row.
+  std::vector<double> bias(intercepts_);
+  for (std::size_t o = 0; o < k; ++o) {
+    for (std::size_t j = 0; j < p; ++j)
+      bias[o] += coefficients_[o * p + j] * feature_means_[j];
+  }
+  std::vector<double> out(x.rows * k * (p + 1));
+  for (std::size_t i = 0; i < x.rows; ++i) {
+    const float* row = x.values.data() + i * p;
+    for (std::size_t o = 0; o < k; ++o) {
+      const double* w = coefficients_.data() + o * p;
+      double* block = out.data() + (i * k + o) * (p + 1);
+      for (std::size_t j = 0; j < p; ++j)
+        block[j] = w[j] * (row[j] - feature_means_[j]);
+      block[p] = bias[o];
+    }
+  }
+  return out;
 }
 
 void LinearModel::Predict(const Matrix& x, std::vector<double>* out) const {
@@ -102,7 +134,8 @@ std::map<std::string, std::string> LinearModel::Info() const {
 
 Result<std::string> LinearModel::Serialize() const {
   std::string out(kMagic, sizeof(kMagic));
-  out.reserve(kHeaderSize + 8 * (coefficients_.size() + intercepts_.size()));
+  out.reserve(kHeaderSize +
+              8 * (coefficients_.size() + intercepts_.size() + feature_means_.size()));
   PutU32(kVersion, &out);
   out.push_back(static_cast<char>(task_));
   out.push_back(static_cast<char>(summary_.stop));
@@ -116,6 +149,8 @@ Result<std::string> LinearModel::Serialize() const {
     PutF64(c, &out);
   for (double b : intercepts_)
     PutF64(b, &out);
+  for (double m : feature_means_)
+    PutF64(m, &out);
   return out;
 }
 
@@ -130,7 +165,7 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Load(std::string_view bytes, T
   const auto version = GetLe(bytes, 4, 4);
   if (version != kVersion) {
     return Corrupt("unsupported version " + std::to_string(version) + "; this build reads " +
-                   std::to_string(kVersion));
+                   std::to_string(kVersion) + " (retrain the model)");
   }
   const auto stored_task = static_cast<unsigned char>(bytes[8]);
   const auto stop = static_cast<unsigned char>(bytes[9]);
@@ -161,7 +196,7 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Load(std::string_view bytes, T
   }
   if (features > (1u << 30) || iterations > (1u << 31) - 1)
     return Corrupt("bad dimensions");
-  const std::uint64_t doubles = outputs * features + outputs;
+  const std::uint64_t doubles = outputs * features + outputs + features;
   if (bytes.size() != kHeaderSize + 8 * doubles) {
     return Corrupt("size " + std::to_string(bytes.size()) + " bytes, expected " +
                    std::to_string(kHeaderSize + 8 * doubles) + " (truncated or trailing data)");
@@ -174,10 +209,14 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Load(std::string_view bytes, T
   }
   FitSummary summary{static_cast<int>(iterations), GetF64(bytes, 28),
                      static_cast<SolverStop>(stop)};
-  std::vector<double> intercepts(values.end() - static_cast<std::ptrdiff_t>(outputs), values.end());
+  const auto coef_end = values.begin() + static_cast<std::ptrdiff_t>(outputs * features);
+  const auto intercepts_end = coef_end + static_cast<std::ptrdiff_t>(outputs);
+  std::vector<double> intercepts(coef_end, intercepts_end);
+  std::vector<double> means(intercepts_end, values.end());
   values.resize(outputs * features);
   return std::make_unique<LinearModel>(task, num_classes, static_cast<int>(features),
-                                       std::move(values), std::move(intercepts), summary);
+                                       std::move(values), std::move(intercepts), summary,
+                                       std::move(means));
 }
 
 }  // namespace kiln

@@ -11,7 +11,7 @@ namespace {
 
 LinearModel MulticlassModel() {
   return LinearModel(Task::kMulticlass, 3, 2, {1.5, -2, 0, 0.25, -1e-300, 3}, {0.1, -0.2, 0.1},
-                     {42, 0.625, SolverStop::kConverged});
+                     {42, 0.625, SolverStop::kConverged}, {0.5, -0.25});
 }
 
 Matrix TwoRows() {
@@ -49,7 +49,8 @@ TEST(LinearModelTest, SerializeRoundTripIsExact) {
   const LinearModel m = MulticlassModel();
   Result<std::string> bytes = m.Serialize();
   ASSERT_TRUE(bytes.ok());
-  EXPECT_EQ(bytes->size(), 36u + 8 * 9);
+  EXPECT_EQ(bytes->size(), 36u + 8 * (6 + 3 + 2));
+  EXPECT_EQ(bytes->at(4), 2);  // format version
   EXPECT_EQ(bytes->substr(0, 4), "KLIN");
   Result<std::unique_ptr<Model>> loaded = LoadLinearModel(*bytes, Task::kMulticlass, 3);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
@@ -59,6 +60,8 @@ TEST(LinearModelTest, SerializeRoundTripIsExact) {
                          m.coefficients().begin(), m.coefficients().end()));
   EXPECT_TRUE(std::equal(back.intercepts().begin(), back.intercepts().end(), m.intercepts().begin(),
                          m.intercepts().end()));
+  EXPECT_TRUE(std::equal(back.feature_means().begin(), back.feature_means().end(),
+                         m.feature_means().begin(), m.feature_means().end()));
   EXPECT_EQ(back.Info(), m.Info());
   EXPECT_EQ(*back.Serialize(), *bytes);
 }
@@ -79,18 +82,53 @@ TEST(LinearModelTest, MalformedBytesAreCorruption) {
   std::string bad = good;
   bad[0] = 'X';
   ExpectCorruption(bad, Task::kMulticlass, 3, "magic");
-  bad = good;
-  bad[4] = 2;
-  ExpectCorruption(bad, Task::kMulticlass, 3, "version");
+  for (char version : {1, 3}) {
+    bad = good;
+    bad[4] = version;
+    ExpectCorruption(bad, Task::kMulticlass, 3, "version " + std::to_string(version));
+  }
   bad = good;
   bad[16] = 3;  // num_features 3 no longer matches the length
   ExpectCorruption(bad, Task::kMulticlass, 3, "dimensions");
   bad = good;
-  bad[bad.size() - 1] = '\x7f';  // last intercept's exponent -> NaN
+  bad[bad.size() - 1] = '\x7f';  // last feature mean's exponent -> NaN
   bad[bad.size() - 2] = '\xf8';
   ExpectCorruption(bad, Task::kMulticlass, 3, "nan");
   ExpectCorruption(good, Task::kBinary, 2, "other task");
   ExpectCorruption(good, Task::kMulticlass, 4, "other class count");
+}
+
+TEST(LinearModelTest, ContributionsAreWeightTimesDistanceFromTheMean) {
+  const LinearModel m = MulticlassModel();
+  Result<std::vector<double>> c = m.Contributions(TwoRows());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->size(), 2u * 3 * 3);
+  // Row 0 (x = 1, 2), class 0 (w = 1.5, -2, b = 0.1), means (0.5, -0.25).
+  EXPECT_DOUBLE_EQ((*c)[0], 1.5 * (1 - 0.5));
+  EXPECT_DOUBLE_EQ((*c)[1], -2 * (2 + 0.25));
+  EXPECT_DOUBLE_EQ((*c)[2], 0.1 + 1.5 * 0.5 - 2 * -0.25);
+  // Row 1 (x = -0.5, 0), class 2 (w = -1e-300, 3, b = 0.1).
+  EXPECT_DOUBLE_EQ((*c)[15], -1e-300 * (-0.5 - 0.5));
+  EXPECT_DOUBLE_EQ((*c)[16], 3 * (0 + 0.25));
+  EXPECT_DOUBLE_EQ((*c)[17], 0.1 + -1e-300 * 0.5 + 3 * -0.25);
+  std::vector<double> margin;
+  m.PredictMargin(TwoRows(), &margin);
+  for (std::size_t block = 0; block < margin.size(); ++block) {
+    EXPECT_NEAR((*c)[3 * block] + (*c)[3 * block + 1] + (*c)[3 * block + 2], margin[block], 1e-12)
+        << "block " << block;
+  }
+}
+
+TEST(LinearModelTest, WithoutMeansTheBiasIsTheIntercept) {
+  const LinearModel m(Task::kRegression, 0, 2, {2, -1}, {0.5}, {});
+  Result<std::vector<double>> c = m.Contributions(TwoRows());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, (std::vector<double>{2, -2, 0.5, -1, 0, 0.5}));
+}
+
+TEST(LinearModelTest, ContributionsRejectAnotherColumnCount) {
+  EXPECT_EQ(MulticlassModel().Contributions(Matrix(1, 3)).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -77,6 +77,44 @@ TEST(XgboostContributionsTest, CategoricalModelsAreExplainedToo) {
   ExpectContributionsSumToMargin(Task::kBinary, 2, data);
 }
 
+TEST(XgboostContributionsTest, ModelContributionsIsOverriddenWithTheSameValues) {
+  for (Shape shape : {Shape::kBinary, Shape::kMulticlass, Shape::kRegression}) {
+    const Task task = shape == Shape::kBinary       ? Task::kBinary
+                      : shape == Shape::kMulticlass ? Task::kMulticlass
+                                                    : Task::kRegression;
+    const int classes = task == Task::kBinary ? 2 : task == Task::kMulticlass ? 3 : 0;
+    const Data data = Make(shape, 100, 6);
+    auto model = Train(task, classes, data);
+    ASSERT_NE(model, nullptr);
+    const Model& base = *model;
+    auto through_interface = base.Contributions(data.x);
+    ASSERT_TRUE(through_interface.ok()) << through_interface.status().ToString();
+    auto direct = XgboostContributions(*model, data.x);
+    ASSERT_TRUE(direct.ok());
+    EXPECT_EQ(*through_interface, *direct) << TaskName(task);
+    // Layout rows × outputs × (cols + 1), class-minor: row 1's blocks follow row 0's.
+    ASSERT_EQ(through_interface->size(), data.x.rows * model->num_outputs() * (data.x.cols + 1));
+    // The bias (last of each block) is the same constant for every row of one output.
+    const std::size_t stride = data.x.cols + 1;
+    const std::size_t outputs = model->num_outputs();
+    for (std::size_t r = 1; r < data.x.rows; ++r) {
+      for (std::size_t o = 0; o < outputs; ++o) {
+        ASSERT_EQ((*through_interface)[(r * outputs + o) * stride + data.x.cols],
+                  (*through_interface)[o * stride + data.x.cols])
+            << TaskName(task) << " row " << r << " output " << o;
+      }
+    }
+  }
+}
+
+TEST(XgboostContributionsTest, NoRowsGiveNoContributions) {
+  auto model = Train(Task::kBinary, 2, Make(Shape::kBinary, 100, 7));
+  ASSERT_NE(model, nullptr);
+  auto c = model->Contributions(Matrix(0, 4));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->empty());
+}
+
 class NotXgboost final : public Model {
  public:
   std::string algorithm() const override { return "linear"; }

@@ -49,9 +49,11 @@ class XgboostModel final : public Model {
 
   // libxgboost's raw scores (output_margin); NaNs on failure, as Predict.
   void PredictMargin(const Matrix& x, std::vector<double>* out) const override;
-  // TreeSHAP contributions in margin space: rows × (cols + 1) (bias last), or rows × K × (cols + 1)
-  // for multiclass.
-  Result<std::vector<double>> Contributions(const Matrix& x) const;
+  // Exact TreeSHAP (libxgboost's pred_contribs) in margin space, laid out as Model::Contributions
+  // says: rows × (cols + 1) (bias last), or rows × K × (cols + 1) for multiclass. The bias is the
+  // base score plus each tree's cover-weighted mean leaf value. InvalidArgument when x.cols differs
+  // from the columns trained on.
+  Result<std::vector<double>> Contributions(const Matrix& x) const override;
 
  private:
   // Inplace prediction of `type` (0 value, 1 margin) into `out`.

@@ -143,10 +143,15 @@ void AllocateColumn(const ColumnSetup& setup, const ColumnPlan& plan, std::size_
 void FinishColumn(const ColumnSetup& setup, const ColumnPlan& plan, const ColumnProfile& profile,
                   const std::vector<const ColumnWriter*>& writers,
                   const std::vector<std::size_t>& chunk_row_begin, Column* column) {
-  column->missing = profile.missing();
-  std::size_t present = profile.present();
   if (plan.dictionary)
     MergeDictionaries(writers, chunk_row_begin, column);
+  ApplyColumnRules(setup, plan, profile, column);
+}
+
+void ApplyColumnRules(const ColumnSetup& setup, const ColumnPlan& plan,
+                      const ColumnProfile& profile, Column* column) {
+  column->missing = profile.missing();
+  std::size_t present = profile.present();
   column->distinct =
       IsNumberLike(plan.type) ? CountDistinctValues(column->values) : column->levels.size();
   // Text needs many distinct values, so the word count is only taken when that holds.

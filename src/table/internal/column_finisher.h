@@ -24,6 +24,10 @@ void FinishColumn(const ColumnSetup& setup, const ColumnPlan& plan, const Column
                   const std::vector<const ColumnWriter*>& writers,
                   const std::vector<std::size_t>& chunk_row_begin, Column* column);
 
+// The rules that need the materialized column: missing and distinct counts, free text, ids.
+void ApplyColumnRules(const ColumnSetup& setup, const ColumnPlan& plan,
+                      const ColumnProfile& profile, Column* column);
+
 // Distinct non-NaN values (-0 and +0 are one value).
 std::size_t CountDistinctValues(const std::vector<double>& values);
 

@@ -59,6 +59,7 @@ bool ColumnProfile::ObserveSlow(RawCell cell, std::uint64_t line) {
   }
   if (track_small_ && (kinds & kCanInteger) && !small_overflow_)
     AddSmall(iv);
+  last_fit_ = cell.text;
   return true;
 }
 

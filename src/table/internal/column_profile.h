@@ -16,6 +16,7 @@
 #include "table/internal/cell_classifier.h"
 #include "table/internal/column_setup.h"
 #include "table/internal/na_matcher.h"
+#include "table/internal/string_dictionary.h"
 
 namespace kiln::table_internal {
 
@@ -43,6 +44,10 @@ class ColumnProfile {
     }
     if (mask_ == (kCanInteger | kCanNumber) && !track_small_ && IsShortPlainInteger(cell.text)) {
       ++present_;  // still an integer column: nothing to record
+      return true;
+    }
+    if (!forced_ && !cell.escaped && BytesEqual(cell.text, last_fit_)) {
+      ++present_;  // the same text as a cell that changed nothing (runs of "No" are common)
       return true;
     }
     return ObserveSlow(cell, line);
@@ -112,6 +117,8 @@ class ColumnProfile {
   std::size_t small_count_ = 0;            // small_bits_.count() + small_other_.size()
   std::bitset<1024> small_bits_;           // values 0..1023
   std::vector<std::int64_t> small_other_;  // other values
+  // Text of the last classified cell: its kinds cover the mask, so an equal cell changes nothing.
+  std::string_view last_fit_;
 };
 
 // `column "age": "abc" is not a number (the model was trained with "age" as integer)`.

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace kiln::table_internal {
 
 CsvRecord ReadCsvRecord(std::string_view data, std::size_t pos, char delimiter,
@@ -121,6 +125,27 @@ char DetectDelimiter(std::string_view data) {
   return best;
 }
 
+std::size_t CountByte(const char* begin, const char* end, char c) {
+  std::size_t count = 0;
+  const char* p = begin;
+#if defined(__SSE2__)
+  const __m128i needle = _mm_set1_epi8(c);
+  for (; end - p >= 64; p += 64) {
+    std::uint64_t m = 0;
+    for (int i = 0; i < 4; ++i) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+      m |= static_cast<std::uint64_t>(
+               static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle))))
+           << (16 * i);
+    }
+    count += static_cast<std::size_t>(__builtin_popcountll(m));
+  }
+#endif
+  for (; p < end; ++p)
+    count += *p == c ? 1 : 0;
+  return count;
+}
+
 std::vector<std::size_t> SplitIntoChunks(std::string_view data, std::size_t begin,
                                          std::size_t num_chunks) {
   std::vector<std::size_t> starts = {begin};
@@ -133,10 +158,7 @@ std::vector<std::size_t> SplitIntoChunks(std::string_view data, std::size_t begi
     std::size_t target = begin + span / num_chunks * k;
     if (target <= pos)
       continue;
-    bool odd = std::count(data.begin() + static_cast<std::ptrdiff_t>(pos),
-                          data.begin() + static_cast<std::ptrdiff_t>(target), '"') %
-                   2 !=
-               0;
+    bool odd = CountByte(data.data() + pos, data.data() + target, '"') % 2 != 0;
     std::size_t i = target;
     for (; i < n; ++i) {
       char c = data[i];

@@ -28,6 +28,9 @@ CsvRecord ReadCsvRecord(std::string_view data, std::size_t pos, char delimiter,
 // first records (up to 20) the same way, quote-aware. ',' when nothing splits the header.
 char DetectDelimiter(std::string_view data);
 
+// Occurrences of `c` in [begin, end) (SSE2 where available).
+std::size_t CountByte(const char* begin, const char* end, char c);
+
 // Chunk start positions: the first is `begin`; each later one follows a line break that is outside
 // quotes by quote parity (an even number of '"' since `begin`). At most `num_chunks` chunks. A file
 // where quotes appear inside unquoted fields can defeat parity; the caller verifies each chunk ends

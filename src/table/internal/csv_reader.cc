@@ -4,10 +4,11 @@
 #include <memory>
 #include <unordered_map>
 
+#include "table/internal/chunk_column.h"
+#include "table/internal/column_assembler.h"
 #include "table/internal/column_finisher.h"
 #include "table/internal/column_profile.h"
 #include "table/internal/column_setup.h"
-#include "table/internal/column_writer.h"
 #include "table/internal/csv_layout.h"
 #include "table/internal/csv_tokenizer.h"
 #include "table/internal/na_matcher.h"
@@ -22,9 +23,16 @@ namespace {
 constexpr std::size_t kMinChunkBytes = 256 * 1024;
 // Chunks per thread: more, smaller chunks balance load on a busy machine.
 constexpr std::size_t kChunksPerThread = 4;
+// Rows of the file's start profiled up front to pick each column's storage (see ChunkColumn).
+constexpr std::size_t kHintRows = 1024;
 
-struct Pass1Chunk {
-  std::vector<ColumnProfile> profiles;
+struct Chunk {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::size_t max_rows = 0;  // bound on the chunk's records: its line breaks (+1 at a bare end)
+  std::size_t offset = 0;    // where its rows go in the preallocated column arrays
+  bool ascii = false;
+  std::vector<ChunkColumn> columns;
   CsvScanResult scan;
 };
 
@@ -45,10 +53,19 @@ class CsvParse {
     return Status::InvalidArgument(name_ + ": " + message);
   }
   Status ReadHeader();
-  // Pass 1 over `starts`; false (and no error) when chunk boundaries were not record boundaries.
-  Result<bool> ProfileChunks(const std::vector<std::size_t>& starts,
-                             std::vector<Pass1Chunk>* chunks);
-  void RunPass1Chunk(std::size_t begin, std::size_t end, Pass1Chunk* chunk) const;
+  CsvScanInput ScanInput(std::size_t begin, std::size_t end) const;
+  // Profiles of the file's first rows: hints for storage, never for types.
+  std::vector<ColumnProfile> ProfileFirstRows() const;
+  // Sizes `table`'s columns for `rows` rows in the storage the first rows suggest.
+  void Preallocate(const std::vector<ColumnProfile>& first, std::size_t rows, Table* table) const;
+  // The single pass over `starts`, writing into `table`'s preallocated arrays; false (and no
+  // error) when chunk boundaries were not record boundaries.
+  Result<bool> ParseChunks(const std::vector<std::size_t>& starts,
+                           const std::vector<ColumnProfile>& first, std::vector<Chunk>* chunks,
+                           Table* table);
+  void ParseChunk(const std::vector<ColumnProfile>& first, Chunk* chunk, Table* table) const;
+  // Re-reads the columns of `chunk` whose stored values do not fit their plan.
+  void Rematerialize(const std::vector<ColumnPlan>& plans, Chunk* chunk) const;
 
   std::string_view data_;
   std::string name_;
@@ -97,25 +114,85 @@ Status CsvParse::ReadHeader() {
   return Status::Ok();
 }
 
-void CsvParse::RunPass1Chunk(std::size_t begin, std::size_t end, Pass1Chunk* chunk) const {
-  chunk->profiles.clear();
-  for (const ColumnSetup& s : setups_)
-    chunk->profiles.emplace_back(s);
+CsvScanInput CsvParse::ScanInput(std::size_t begin, std::size_t end) const {
   CsvScanInput in;
   in.data = data_;
   in.begin = begin;
   in.end = end;
   in.delimiter = delimiter_;
   in.names = &names_;
-  in.check_utf8 = !IsAscii(data_.substr(begin, end - begin));
-  std::vector<ColumnProfile>& profiles = chunk->profiles;
-  CsvScanResult& result = chunk->scan;
-  const std::size_t num_columns = names_.size();
+  return in;
+}
+
+std::vector<ColumnProfile> CsvParse::ProfileFirstRows() const {
+  std::vector<ColumnProfile> profiles;
+  for (const ColumnSetup& s : setups_)
+    profiles.emplace_back(s);
+  std::size_t rows = 0;
   auto on_batch = [&](const RawCell* cells, const std::uint64_t* lines, std::size_t n) {
+    for (std::size_t c = 0; c < profiles.size(); ++c)
+      profiles[c].ObserveBatch(cells + c * kCsvBatchRows, lines, n, na_);
+    rows += n;
+    return rows < kHintRows;
+  };
+  CsvScanResult ignored;  // errors are found (and reported) by the real pass
+  ScanCsvChunk(ScanInput(data_begin_, data_.size()), on_batch, &ignored);
+  return profiles;
+}
+
+// A label among the first rows: the column is categorical whatever follows.
+bool SurelyCategorical(const ColumnSetup& setup, const ColumnProfile& first) {
+  return !setup.forced && first.present() > 0 && first.kinds() == 0;
+}
+
+void CsvParse::Preallocate(const std::vector<ColumnProfile>& first, std::size_t rows,
+                           Table* table) const {
+  table->columns.clear();
+  table->columns.resize(setups_.size());
+  ParallelFor(setups_.size(), threads_, [&](std::size_t c) {
+    const ColumnSetup& setup = setups_[c];
+    bool values = false, codes = setup.dictionary;
+    if (setup.forced) {
+      ColumnType t = setup.forced_type;
+      values = IsNumberLike(t) && t != ColumnType::kBoolean;
+      codes = codes || !values;
+    } else if (first[c].present() > 0) {
+      std::uint8_t kinds = first[c].kinds();
+      values = (kinds & (kCanNumber | kCanDatetime)) != 0;
+      codes = codes || !values || setup.code_like_name;
+    }
+    if (values)
+      table->columns[c].values.resize(rows);
+    if (codes)
+      table->columns[c].codes.resize(rows);
+  });
+}
+
+void CsvParse::ParseChunk(const std::vector<ColumnProfile>& first, Chunk* chunk,
+                          Table* table) const {
+  CsvScanInput in = ScanInput(chunk->begin, chunk->end);
+  in.check_utf8 = !chunk->ascii;
+  const std::size_t num_columns = names_.size();
+  std::vector<ChunkColumn>& columns = chunk->columns;
+  columns.clear();
+  columns.reserve(num_columns);
+  for (std::size_t c = 0; c < num_columns; ++c) {
+    columns.emplace_back(setups_[c], na_, chunk->max_rows);
+    if (SurelyCategorical(setups_[c], first[c]))
+      columns.back().HintCategorical();
+    Column& col = table->columns[c];
+    columns.back().SetOutput(col.values.empty() ? nullptr : col.values.data() + chunk->offset,
+                             col.codes.empty() ? nullptr : col.codes.data() + chunk->offset);
+  }
+  CsvScanResult& result = chunk->scan;
+  auto on_batch = [&](const RawCell* cells, const std::uint64_t* lines, std::size_t n) {
+    // More records than line breaks: the chunk does not start at a record (see ParseChunks).
+    if (result.rows > chunk->max_rows)
+      return false;
     // The first failing cell in file order: lowest row, then lowest column.
     std::size_t fail_row = n, fail_column = 0;
     for (std::size_t c = 0; c < num_columns; ++c) {
-      std::size_t bad = profiles[c].ObserveBatch(cells + c * kCsvBatchRows, lines, n, na_);
+      std::size_t bad = columns[c].AddBatch(cells + c * kCsvBatchRows, lines, n);
       if (bad < fail_row) {
         fail_row = bad;
         fail_column = c;
@@ -132,25 +209,64 @@ void CsvParse::RunPass1Chunk(std::size_t begin, std::size_t end, Pass1Chunk* chu
   ScanCsvChunk(in, on_batch, &result);
 }
 
-Result<bool> CsvParse::ProfileChunks(const std::vector<std::size_t>& starts,
-                                     std::vector<Pass1Chunk>* chunks) {
+Result<bool> CsvParse::ParseChunks(const std::vector<std::size_t>& starts,
+                                   const std::vector<ColumnProfile>& first,
+                                   std::vector<Chunk>* chunks, Table* table) {
   chunks->clear();
   chunks->resize(starts.size());
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    (*chunks)[k].begin = starts[k];
+    (*chunks)[k].end = k + 1 < starts.size() ? starts[k + 1] : data_.size();
+  }
   ParallelFor(starts.size(), threads_, [&](std::size_t k) {
-    std::size_t end = k + 1 < starts.size() ? starts[k + 1] : data_.size();
-    RunPass1Chunk(starts[k], end, &(*chunks)[k]);
+    Chunk& chunk = (*chunks)[k];
+    std::string_view bytes = data_.substr(chunk.begin, chunk.end - chunk.begin);
+    chunk.ascii = IsAscii(bytes);
+    chunk.max_rows = CountByte(bytes.data(), bytes.data() + bytes.size(), '\n') +
+                     (!bytes.empty() && bytes.back() != '\n' ? 1 : 0);
   });
+  std::size_t bound = 0;
+  for (Chunk& chunk : *chunks) {
+    chunk.offset = bound;
+    bound += chunk.max_rows;
+  }
+  Preallocate(first, bound, table);
+  ParallelFor(starts.size(), threads_,
+              [&](std::size_t k) { ParseChunk(first, &(*chunks)[k], table); });
   std::uint64_t line = first_data_line_;
-  for (std::size_t k = 0; k < chunks->size(); ++k) {
-    const CsvScanResult& scan = (*chunks)[k].scan;
-    if (scan.failed)
-      return Error("line " + std::to_string(line + scan.error_line) + scan.error);
-    std::size_t expected_stop = k + 1 < starts.size() ? starts[k + 1] : data_.size();
-    if (scan.stop != expected_stop)
+  for (const Chunk& chunk : *chunks) {
+    if (chunk.scan.failed)
+      return Error("line " + std::to_string(line + chunk.scan.error_line) + chunk.scan.error);
+    if (chunk.scan.stop != chunk.end)
       return false;
-    line += scan.newlines;
+    line += chunk.scan.newlines;
   }
   return true;
+}
+
+void CsvParse::Rematerialize(const std::vector<ColumnPlan>& plans, Chunk* chunk) const {
+  std::vector<std::size_t> redo;
+  for (std::size_t c = 0; c < plans.size(); ++c) {
+    if (!chunk->columns[c].Provides(plans[c]))
+      redo.push_back(c);
+  }
+  if (redo.empty())
+    return;
+  std::vector<ChunkColumn> fresh;
+  fresh.reserve(redo.size());
+  for (std::size_t c : redo) {
+    fresh.emplace_back(setups_[c], na_, chunk->scan.rows);
+    fresh.back().FixTo(plans[c]);
+  }
+  auto on_batch = [&](const RawCell* cells, const std::uint64_t* lines, std::size_t n) {
+    for (std::size_t i = 0; i < redo.size(); ++i)
+      fresh[i].AddBatch(cells + redo[i] * kCsvBatchRows, lines, n);
+    return true;
+  };
+  CsvScanResult ignored;  // the chunk already scanned cleanly
+  ScanCsvChunk(ScanInput(chunk->begin, chunk->end), on_batch, &ignored);
+  for (std::size_t i = 0; i < redo.size(); ++i)
+    chunk->columns[redo[i]] = std::move(fresh[i]);
 }
 
 Result<Table> CsvParse::Run() {
@@ -160,7 +276,6 @@ Result<Table> CsvParse::Run() {
   setups_ = MakeColumnSetups(names_, options_);
   threads_ = ResolveThreadCount(options_.num_threads);
 
-  // Pass 1.
   std::size_t data_bytes = data_.size() - data_begin_;
   std::size_t num_chunks = std::max<std::size_t>(
       1,
@@ -168,79 +283,52 @@ Result<Table> CsvParse::Run() {
   if (threads_ == 1)
     num_chunks = 1;
   std::vector<std::size_t> starts = SplitIntoChunks(data_, data_begin_, num_chunks);
-  std::vector<Pass1Chunk> chunks;
-  ASSIGN_OR_RETURN(bool consistent, ProfileChunks(starts, &chunks));
+  const std::vector<ColumnProfile> first = ProfileFirstRows();
+  Table table;
+  std::vector<Chunk> chunks;
+  ASSIGN_OR_RETURN(bool consistent, ParseChunks(starts, first, &chunks, &table));
   if (!consistent) {
     // Quotes inside unquoted fields fooled the parity split: parse as one chunk.
     starts = {data_begin_};
-    ASSIGN_OR_RETURN(consistent, ProfileChunks(starts, &chunks));
+    ASSIGN_OR_RETURN(consistent, ParseChunks(starts, first, &chunks, &table));
   }
 
   // Merge profiles in file order and plan the columns.
   const std::size_t num_columns = names_.size();
-  std::vector<std::size_t> row_begin(chunks.size());
   std::size_t num_rows = 0;
   std::uint64_t line = first_data_line_;
-  std::vector<ColumnProfile> merged = std::move(chunks[0].profiles);
-  for (ColumnProfile& p : merged)
-    p.ShiftLines(line);
+  std::vector<ColumnProfile> merged;
+  merged.reserve(num_columns);
+  for (std::size_t c = 0; c < num_columns; ++c) {
+    merged.push_back(chunks[0].columns[c].profile());
+    merged.back().ShiftLines(line);
+  }
   for (std::size_t k = 0; k < chunks.size(); ++k) {
-    row_begin[k] = num_rows;
     num_rows += chunks[k].scan.rows;
     if (k > 0) {
       for (std::size_t c = 0; c < num_columns; ++c)
-        merged[c].Merge(chunks[k].profiles[c], line);
+        merged[c].Merge(chunks[k].columns[c].profile(), line);
     }
     line += chunks[k].scan.newlines;
   }
-  chunks.clear();
   if (num_rows == 0)
     return Error("has a header but no data rows");
   std::vector<ColumnPlan> plans(num_columns);
   for (std::size_t c = 0; c < num_columns; ++c)
     plans[c] = PlanColumn(setups_[c], merged[c]);
 
-  Table table;
+  // Chunks that guessed a column's storage wrong read it again (rare: a late label in a column of
+  // numbers).
+  ParallelFor(chunks.size(), threads_, [&](std::size_t k) { Rematerialize(plans, &chunks[k]); });
+
   table.source = name_;
   table.num_rows = num_rows;
-  table.columns.resize(num_columns);
   ParallelFor(num_columns, threads_, [&](std::size_t c) {
-    AllocateColumn(setups_[c], plans[c], num_rows, &table.columns[c]);
-  });
-
-  // Pass 2.
-  std::vector<std::vector<ColumnWriter>> writers(starts.size());
-  ParallelFor(starts.size(), threads_, [&](std::size_t k) {
-    std::vector<ColumnWriter>& w = writers[k];
-    w.reserve(num_columns);
-    for (std::size_t c = 0; c < num_columns; ++c) {
-      Column& col = table.columns[c];
-      w.emplace_back(plans[c].type, na_,
-                     col.values.empty() ? nullptr : col.values.data() + row_begin[k],
-                     col.codes.empty() ? nullptr : col.codes.data() + row_begin[k]);
-    }
-    CsvScanInput in;
-    in.data = data_;
-    in.begin = starts[k];
-    in.end = k + 1 < starts.size() ? starts[k + 1] : data_.size();
-    in.delimiter = delimiter_;
-    in.names = &names_;
-    std::size_t row = 0;
-    auto on_batch = [&](const RawCell* cells, const std::uint64_t*, std::size_t n) {
-      for (std::size_t c = 0; c < num_columns; ++c)
-        w[c].WriteBatch(cells + c * kCsvBatchRows, n, row);
-      row += n;
-      return true;
-    };
-    CsvScanResult ignored;
-    ScanCsvChunk(in, on_batch, &ignored);
-  });
-
-  ParallelFor(num_columns, threads_, [&](std::size_t c) {
-    std::vector<const ColumnWriter*> column_writers;
-    for (const auto& w : writers)
-      column_writers.push_back(&w[c]);
-    FinishColumn(setups_[c], plans[c], merged[c], column_writers, row_begin, &table.columns[c]);
+    std::vector<ChunkColumn*> pieces;
+    for (Chunk& chunk : chunks)
+      pieces.push_back(&chunk.columns[c]);
+    AssembleColumn(setups_[c], plans[c], num_rows, pieces, &table.columns[c]);
+    ApplyColumnRules(setups_[c], plans[c], merged[c], &table.columns[c]);
   });
   return table;
 }

@@ -1,10 +1,17 @@
-// ParseCsv: reads CSV text into a Table in two passes over the buffer, each split into chunks at
-// record boundaries and run on ReadOptions::num_threads threads:
-//   pass 1  tokenize, validate structure and UTF-8, profile every value of every column (types)
-//   plan    merge profiles in file order and decide each column's type
-//   pass 2  tokenize again and write typed values / chunk-local codes into preallocated columns
-//   finish  merge dictionaries in file order, remap codes, count distinct values, id/text rules
-// No cell is copied except dictionary levels, so memory is the buffer plus the output columns.
+// ParseCsv: reads CSV text into a Table in one pass over the buffer, split into chunks at record
+// boundaries and run on ReadOptions::num_threads threads:
+//   hints    profile the first rows: which columns are surely labels, which storage each column
+//            likely needs; the column arrays are allocated for that up front (a bound on the rows)
+//   pass     per chunk: tokenize, validate structure and UTF-8, profile every value of every column
+//            (types) and store it as the chunk's evidence suggests (ChunkColumn), straight into the
+//            column arrays at the chunk's offset
+//   plan     merge profiles in file order and decide each column's type
+//   fix-up   re-read only the chunks whose guess was wrong, for those columns only (rare: a label
+//            late in a column of numbers)
+//   assemble close the gaps between chunks in place, merge dictionaries in file order, remap codes,
+//            count distinct values, id/text rules
+// No cell is copied except dictionary levels, so memory is the buffer plus the output columns. The
+// Table and the errors do not depend on the thread count.
 // Thread-safe: shares no state between calls.
 #pragma once
 

@@ -43,7 +43,7 @@ std::string CsvFieldLabel(const std::vector<std::string>& names, std::size_t fie
 
 // Rows per batch handed to the callback. Batches let the callback run one tight loop per column
 // (one type, one dictionary) instead of switching column every cell.
-inline constexpr std::size_t kCsvBatchRows = 64;
+inline constexpr std::size_t kCsvBatchRows = 32;
 
 // Calls on_batch(const RawCell* cells, const std::uint64_t* lines, std::size_t rows) for each batch
 // of up to kCsvBatchRows records. Cells are column-major: cell (row r, column c) is cells[c *
