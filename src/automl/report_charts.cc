@@ -74,15 +74,18 @@ std::string SvgXYChart(const std::vector<Series>& series, const std::string& x_l
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
   for (const Series& s : series) {
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i]))
+        continue;
       x0 = std::min(x0, s.x[i]);
       x1 = std::max(x1, s.x[i]);
       y0 = std::min(y0, s.y[i]);
       y1 = std::max(y1, s.y[i]);
     }
   }
-  if (!std::isfinite(x0)) return "<p><em>no data to plot</em></p>";
-  if (x1 == x0) x1 = x0 + 1;
+  if (!std::isfinite(x0))
+    return "<p><em>no data to plot</em></p>";
+  if (x1 == x0)
+    x1 = x0 + 1;
   if (y1 == y0) {
     y0 -= 0.5;
     y1 += 0.5;
@@ -116,8 +119,10 @@ std::string SvgXYChart(const std::vector<Series>& series, const std::string& x_l
   for (const Series& s : series) {
     std::string path;
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
-      if (s.line) path += (path.empty() ? "M" : " L") + Num(px(s.x[i])) + " " + Num(py(s.y[i]));
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i]))
+        continue;
+      if (s.line)
+        path += (path.empty() ? "M" : " L") + Num(px(s.x[i])) + " " + Num(py(s.y[i]));
       if (s.points) {
         svg += "<circle cx=\"" + Num(px(s.x[i])) + "\" cy=\"" + Num(py(s.y[i])) +
                "\" r=\"2.5\" fill=\"" + s.color + "\" fill-opacity=\"0.6\"/>";
@@ -139,8 +144,7 @@ std::string SvgXYChart(const std::vector<Series>& series, const std::string& x_l
 }
 
 std::string SvgBarChart(const std::vector<std::string>& labels, std::span<const double> values,
-                        std::span<const double> errors, const std::string& value_label,
-                        int width) {
+                        std::span<const double> errors, const std::string& value_label, int width) {
   const int row = 18, label_w = 200, t = 8;
   const int height = t + row * static_cast<int>(labels.size()) + 30;
   double lo = 0, hi = 0;
@@ -151,7 +155,8 @@ std::string SvgBarChart(const std::vector<std::string>& labels, std::span<const 
       hi = std::max(hi, values[i] + e);
     }
   }
-  if (hi == lo) hi = lo + 1;
+  if (hi == lo)
+    hi = lo + 1;
   const double w = width - label_w - 60;
   auto px = [&](double v) { return label_w + (v - lo) / (hi - lo) * w; };
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
@@ -161,16 +166,17 @@ std::string SvgBarChart(const std::vector<std::string>& labels, std::span<const 
     double y = t + row * static_cast<double>(i);
     double v = std::isfinite(values[i]) ? values[i] : 0;
     double a = std::min(px(0), px(v)), z = std::max(px(0), px(v));
-    svg += "<text x=\"" + Num(label_w - 6.0) + "\" y=\"" + Num(y + 12) +
-           "\" text-anchor=\"end\">" + EscapeHtml(labels[i]) + "</text>";
-    svg += "<rect x=\"" + Num(a) + "\" y=\"" + Num(y + 3) + "\" width=\"" + Num(std::max(1.0, z - a)) +
-           "\" height=\"" + Num(row - 6.0) + "\" fill=\"#4a7bd0\"/>";
+    svg += "<text x=\"" + Num(label_w - 6.0) + "\" y=\"" + Num(y + 12) + "\" text-anchor=\"end\">" +
+           EscapeHtml(labels[i]) + "</text>";
+    svg += "<rect x=\"" + Num(a) + "\" y=\"" + Num(y + 3) + "\" width=\"" +
+           Num(std::max(1.0, z - a)) + "\" height=\"" + Num(row - 6.0) + "\" fill=\"#4a7bd0\"/>";
     if (i < errors.size() && errors[i] > 0) {
       svg += "<line x1=\"" + Num(px(v - errors[i])) + "\" x2=\"" + Num(px(v + errors[i])) +
              "\" y1=\"" + Num(y + row / 2.0) + "\" y2=\"" + Num(y + row / 2.0) +
              "\" stroke=\"#222\"/>";
     }
-    svg += "<text x=\"" + Num(z + 4) + "\" y=\"" + Num(y + 12) + "\">" + Tick(values[i]) + "</text>";
+    svg +=
+        "<text x=\"" + Num(z + 4) + "\" y=\"" + Num(y + 12) + "\">" + Tick(values[i]) + "</text>";
   }
   svg += "<text x=\"" + Num(label_w + w / 2) + "\" y=\"" + std::to_string(height - 6) +
          "\" text-anchor=\"middle\">" + EscapeHtml(value_label) + "</text>";
@@ -184,14 +190,16 @@ std::string SvgConfusionMatrix(const std::vector<std::string>& classes,
   const int size_w = l + cell * n + 10, size_h = t + cell * n + 10;
   long mx = 1;
   for (const auto& r : counts) {
-    for (long c : r) mx = std::max(mx, c);
+    for (long c : r)
+      mx = std::max(mx, c);
   }
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(size_w) +
                     "\" height=\"" + std::to_string(size_h) +
                     "\" font-family=\"sans-serif\" font-size=\"11\">";
-  svg += "<text x=\"" + std::to_string(l + cell * n / 2) + "\" y=\"12\" text-anchor=\"middle\">"
-         "predicted</text><text transform=\"translate(12," + std::to_string(t + cell * n / 2) +
-         ") rotate(-90)\" text-anchor=\"middle\">actual</text>";
+  svg += "<text x=\"" + std::to_string(l + cell * n / 2) +
+         "\" y=\"12\" text-anchor=\"middle\">"
+         "predicted</text><text transform=\"translate(12," +
+         std::to_string(t + cell * n / 2) + ") rotate(-90)\" text-anchor=\"middle\">actual</text>";
   for (int i = 0; i < n; ++i) {
     svg += "<text x=\"" + std::to_string(l + cell * i + cell / 2) + "\" y=\"" +
            std::to_string(t - 6) + "\" text-anchor=\"middle\">" + EscapeHtml(classes[i]) +
@@ -204,12 +212,11 @@ std::string SvgConfusionMatrix(const std::vector<std::string>& classes,
       std::snprintf(color, sizeof(color), "#%02x%02x%02x", static_cast<int>(255 - 180 * f),
                     static_cast<int>(255 - 132 * f), static_cast<int>(255 - 47 * f));
       svg += "<rect x=\"" + std::to_string(l + cell * j) + "\" y=\"" +
-             std::to_string(t + cell * i) + "\" width=\"" + std::to_string(cell) +
-             "\" height=\"" + std::to_string(cell) + "\" fill=\"" + color +
-             "\" stroke=\"#fff\"/><text x=\"" + std::to_string(l + cell * j + cell / 2) +
-             "\" y=\"" + std::to_string(t + cell * i + cell / 2 + 4) +
-             "\" text-anchor=\"middle\" fill=\"" + (f > 0.6 ? "#fff" : "#222") + "\">" +
-             std::to_string(counts[i][j]) + "</text>";
+             std::to_string(t + cell * i) + "\" width=\"" + std::to_string(cell) + "\" height=\"" +
+             std::to_string(cell) + "\" fill=\"" + color + "\" stroke=\"#fff\"/><text x=\"" +
+             std::to_string(l + cell * j + cell / 2) + "\" y=\"" +
+             std::to_string(t + cell * i + cell / 2 + 4) + "\" text-anchor=\"middle\" fill=\"" +
+             (f > 0.6 ? "#fff" : "#222") + "\">" + std::to_string(counts[i][j]) + "</text>";
     }
   }
   return svg + "</svg>";

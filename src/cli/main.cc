@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   t->add_option("--target", train.target, "Column to predict");
   t->add_option("train", train.train_path, "Training data")->required();
   t->add_option("--validation", train.validation_path, "Validation data (early stopping)");
-  t->add_option("--hp", train.hyperparameters, "Hyperparameter NAME=VALUE (repeatable)");
+  t->add_option("--hp", train.hyperparameters, "Hyperparameter NAME=VALUE (repeatable)")
+      ->allow_extra_args(false);
   t->add_option("--problem-type", train_problem, "binary, multiclass or regression");
   t->add_option("--seed", train.seed, "Random seed")->default_val(0);
   t->add_option("--out", train.out_dir, "Output directory (absent or empty)")->required();

@@ -70,7 +70,7 @@ Status RunUnsupervised(const TrainCommandArgs& args, const HyperParams& hp) {
   }
   PipelineSpec spec;
   spec.encoding = FeatureEncoding::kLinear;
-  spec.max_onehot_levels = 1 << 30;  // no target to encode against: always one-hot
+  spec.max_onehot_levels = 10000;  // no target to encode against: one-hot (rare levels merged)
   Matrix x;
   ASSIGN_OR_RETURN(
       FeaturePipeline pipeline,
