@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 DEMO_OUT ?= $(BUILD_DIR)/demo
 PY := /usr/bin/python3
 
-.PHONY: deps configure build test unit-test e2e-test format format-check bench bench-full run demo clean
+.PHONY: deps configure build test format format-check bench-build bench bench-full run demo clean
 
 deps:
 	@scripts/install-deps
@@ -26,10 +26,17 @@ format-check: deps
 test: build format-check
 	@cd $(BUILD_DIR) && ctest -j 2 --output-on-failure --timeout 1500
 
-bench: build
+# Benchmarks, side by side with the alternatives (see bench/README.md); results go to bench/results/.
+bench-build: configure
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DKILN_BUILD_BENCH=ON >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target kiln csv_bench
+
+bench: bench-build
+	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
 	@$(PY) bench/run_bench.py --quick --kiln $(BUILD_DIR)/kiln
 
-bench-full: build
+bench-full: bench-build
+	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
 	@$(PY) bench/run_bench.py --full --kiln $(BUILD_DIR)/kiln
 
 # One-shot AutoML on a bundled dataset: prints the leaderboard and where the report is.

@@ -279,7 +279,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
 
   // The search ends early enough to leave time for the ensemble and writing the results.
   const double limit = options.time_limit_seconds;
-  const double reserve = std::min(0.15 * limit, 1.0 + 0.03 * limit);
+  const double reserve = std::min(0.2 * limit, 2.0 + 0.05 * limit);
   const auto search_deadline = hard_deadline - std::chrono::duration_cast<Clock::duration>(
                                                    std::chrono::duration<double>(reserve));
   const auto search_start = Clock::now();

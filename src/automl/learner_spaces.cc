@@ -89,7 +89,8 @@ LearnerSpace Forest(const std::string& algorithm, std::size_t rows) {
   // Order: max_features, min_samples_leaf.
   s.space.params = {Choice("max_features", {"sqrt", "0.5", "1.0"}), Int("min_samples_leaf", 1, 20)};
   s.portfolio = {{0, 1}, {1, 3}};
-  s.fixed = {{"n_estimators", rows > 20000 ? "100" : "300"}};
+  // Each member is a bag of k fold forests, so k * n_estimators trees predict together.
+  s.fixed = {{"n_estimators", rows > 20000 ? "40" : "100"}};
   return s;
 }
 
