@@ -35,29 +35,6 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
-std::string Html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string ModelInfo(const CandidateSummary& c) {
   auto it = c.info.find("best_iteration");
   if (it == c.info.end())
@@ -335,17 +312,17 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
                              const DataProvenance& data) {
   std::string h;
   h += "<!doctype html><html><head><meta charset=\"utf-8\"><title>Kiln AutoML report: " +
-       Html(o.target) +
+       EscapeHtml(o.target) +
        "</title><style>"
        "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}"
        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;"
        "text-align:left}th{background:#f3f3f3}.num{text-align:right;font-variant-numeric:tabular-"
        "nums}"
        ".bar{background:#4a7bd0;height:10px;display:inline-block}</style></head><body>";
-  h += "<h1>AutoML report: predicting <code>" + Html(o.target) + "</code></h1>";
+  h += "<h1>AutoML report: predicting <code>" + EscapeHtml(o.target) + "</code></h1>";
   h += "<h2>Summary</h2><table>";
   auto row = [&](const std::string& k, const std::string& v) {
-    h += "<tr><th>" + Html(k) + "</th><td>" + Html(v) + "</td></tr>";
+    h += "<tr><th>" + EscapeHtml(k) + "</th><td>" + EscapeHtml(v) + "</td></tr>";
   };
   row("Data", data.path + " (" + std::to_string(r.rows) + " rows, sha256 " + data.sha256 + ")");
   row("Problem type", std::string(TaskName(r.problem.task)) + " — " + r.problem.reason);
@@ -362,13 +339,13 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
        "member is the bag of its fold models.</p><table><tr><th>candidate</th><th>learner</th>"
        "<th>weight</th></tr>";
   for (const EnsembleMember& m : r.model.members) {
-    h += "<tr><td>" + Html(m.candidate) + "</td><td>" + Html(m.algorithm) +
+    h += "<tr><td>" + EscapeHtml(m.candidate) + "</td><td>" + EscapeHtml(m.algorithm) +
          "</td><td class=num><span class=bar style=\"width:" + Fixed(m.weight * 200, 0) +
          "px\"></span> " + Fixed(m.weight, 3) + "</td></tr>";
   }
   h += "</table><h3>Out-of-fold scores of the ensemble</h3><table>";
   for (const auto& [k, v] : r.ensemble_scores) {
-    h += "<tr><th>" + Html(k) + "</th><td class=num>" + Fixed(v, 5) + "</td></tr>";
+    h += "<tr><th>" + EscapeHtml(k) + "</th><td class=num>" + Fixed(v, 5) + "</td></tr>";
   }
   h += "</table>";
   h += ImportanceChart(r);
@@ -384,19 +361,19 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
   int rank = 0;
   for (const CandidateSummary& c : r.leaderboard) {
     bool ok = c.error.empty();
-    h += "<tr><td>" + (ok ? std::to_string(++rank) : std::string("-")) + "</td><td>" + Html(c.id) +
-         "</td><td>" + Html(c.algorithm) + "</td><td class=num>" +
+    h += "<tr><td>" + (ok ? std::to_string(++rank) : std::string("-")) + "</td><td>" +
+         EscapeHtml(c.id) + "</td><td>" + EscapeHtml(c.algorithm) + "</td><td class=num>" +
          (ok ? Fixed(c.cv_mean, 5) : "failed") + "</td><td class=num>" +
          (ok ? Fixed(c.cv_sd, 4) : "") + "</td><td class=num>" + Fixed(c.train_seconds, 2) +
          "</td><td class=num>" + Fixed(c.predict_us_per_row, 2) + "</td><td class=num>" +
          (c.ensemble_weight > 0 ? Fixed(c.ensemble_weight, 3) : "") + "</td><td>" +
-         Html(FormatHyperParams(c.hyperparameters) + ModelInfo(c)) +
-         (ok ? "" : "<br>" + Html(c.error)) + "</td></tr>";
+         EscapeHtml(FormatHyperParams(c.hyperparameters) + ModelInfo(c)) +
+         (ok ? "" : "<br>" + EscapeHtml(c.error)) + "</td></tr>";
   }
   h +=
       "</table><h2>Columns</h2><p>Features used: " + std::to_string(r.features.size()) + "</p><ul>";
   for (const auto& [name, why] : r.dropped) {
-    h += "<li>dropped <code>" + Html(name) + "</code>: " + Html(why) + "</li>";
+    h += "<li>dropped <code>" + EscapeHtml(name) + "</code>: " + EscapeHtml(why) + "</li>";
   }
   h += "</ul></body></html>\n";
   return h;
