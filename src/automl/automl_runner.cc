@@ -57,6 +57,9 @@ constexpr double kThreadedCells = 1e6;
 int ChooseFolds(std::size_t rows) {
   if (rows > 50000)
     return 3;
+  // Small data: more folds give steadier scores for the search and the ensemble to rank on.
+  if (rows < 1500)
+    return 10;
   return 5;
 }
 
