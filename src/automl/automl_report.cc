@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "automl/report_charts.h"
+#include "common/csv_field.h"
 #include "common/number_format.h"
 
 namespace kiln {
@@ -24,15 +25,9 @@ std::string Fixed(double v, int digits) {
 }
 
 std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos)
-    return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"')
-      out += '"';
-    out += c;
-  }
-  return out + "\"";
+  std::string out;
+  AppendCsvField(s, &out);
+  return out;
 }
 
 std::string ModelInfo(const CandidateSummary& c) {

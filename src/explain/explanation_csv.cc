@@ -1,25 +1,10 @@
 #include "explain/explanation_csv.h"
 
+#include "common/csv_field.h"
 #include "common/number_format.h"
 
 namespace kiln {
-namespace {
-
-void AppendField(const std::string& s, std::string* out) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) {
-    *out += s;
-    return;
-  }
-  out->push_back('"');
-  for (char c : s) {
-    if (c == '"')
-      out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string RenderExplanationCsv(const KilnModel& model, const Explanation& e) {
   const bool per_class = e.outputs > 1;
@@ -30,7 +15,7 @@ std::string RenderExplanationCsv(const KilnModel& model, const Explanation& e) {
     for (std::size_t c = 0; c < e.columns.size(); ++c) {
       if (o > 0 || c > 0)
         out.push_back(',');
-      AppendField(prefix + e.columns[c], &out);
+      AppendCsvField(prefix + e.columns[c], &out);
     }
   }
   out.push_back('\n');

@@ -3,26 +3,11 @@
 #include <cmath>
 #include <ctime>
 
+#include "common/csv_field.h"
 #include "common/number_format.h"
 
 namespace kiln {
-namespace {
-
-void AppendField(const std::string& s, std::string* out) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) {
-    *out += s;
-    return;
-  }
-  out->push_back('"');
-  for (char c : s) {
-    if (c == '"')
-      out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string CellText(const Column& column, std::size_t row) {
   if (column.HasCodes() && !IsNumberLike(column.type)) {
@@ -55,7 +40,7 @@ std::string RenderPredictionsCsv(const KilnModel& model, const Predictions& pred
   std::string out;
   out.reserve(pred.rows * (16 + 20 * pred.outputs));
   if (id_column != nullptr) {
-    AppendField(id_column->name, &out);
+    AppendCsvField(id_column->name, &out);
     out.push_back(',');
   }
   if (model.unsupervised.has_value()) {
@@ -63,12 +48,12 @@ std::string RenderPredictionsCsv(const KilnModel& model, const Predictions& pred
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (i > 0)
         out.push_back(',');
-      AppendField(names[i], &out);
+      AppendCsvField(names[i], &out);
     }
     out.push_back('\n');
     for (std::size_t r = 0; r < pred.rows; ++r) {
       if (id_column != nullptr) {
-        AppendField(CellText(*id_column, r), &out);
+        AppendCsvField(CellText(*id_column, r), &out);
         out.push_back(',');
       }
       for (int o = 0; o < pred.outputs; ++o) {
@@ -85,7 +70,7 @@ std::string RenderPredictionsCsv(const KilnModel& model, const Predictions& pred
     out += "predicted_label";
     for (const std::string& label : model.class_labels) {
       out.push_back(',');
-      AppendField("probability_" + label, &out);
+      AppendCsvField("probability_" + label, &out);
     }
   } else {
     out += "prediction";
@@ -93,7 +78,7 @@ std::string RenderPredictionsCsv(const KilnModel& model, const Predictions& pred
   out.push_back('\n');
   for (std::size_t r = 0; r < pred.rows; ++r) {
     if (id_column != nullptr) {
-      AppendField(CellText(*id_column, r), &out);
+      AppendCsvField(CellText(*id_column, r), &out);
       out.push_back(',');
     }
     if (classification) {
@@ -106,7 +91,7 @@ std::string RenderPredictionsCsv(const KilnModel& model, const Predictions& pred
           best = k;
         }
       }
-      AppendField(model.class_labels[best], &out);
+      AppendCsvField(model.class_labels[best], &out);
       for (int k = 0; k < model.num_classes; ++k) {
         out.push_back(',');
         AppendShortest(pred.Probability(r, k), &out);

@@ -3,31 +3,14 @@
 #include <charconv>
 #include <string_view>
 
+#include "learn/hyperparam_text.h"
+
 namespace kiln {
 namespace {
 
-Status BadValue(std::string_view name, std::string_view value, std::string_view expected) {
-  return Status::InvalidArgument("hyperparameter \"" + std::string(name) + "\": \"" +
-                                 std::string(value) + "\" is not " + std::string(expected));
-}
-
-Result<int> ParseInt(std::string_view name, std::string_view value) {
-  int v = 0;
-  const char* end = value.data() + value.size();
-  auto [ptr, ec] = std::from_chars(value.data(), end, v);
-  if (value.empty() || ec != std::errc() || ptr != end)
-    return BadValue(name, value, "an integer");
-  return v;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using hp::BadValue;
+using hp::Lower;
+using hp::ParseInt;
 
 }  // namespace
 
