@@ -9,7 +9,8 @@ void AppendCsvField(const std::string& s, std::string* out) {
   }
   out->push_back('"');
   for (char c : s) {
-    if (c == '"') out->push_back('"');
+    if (c == '"')
+      out->push_back('"');
     out->push_back(c);
   }
   out->push_back('"');

@@ -29,14 +29,16 @@ Result<int> ParseInt(std::string_view name, std::string_view value) {
   int v = 0;
   const char* end = value.data() + value.size();
   auto [ptr, ec] = std::from_chars(value.data(), end, v);
-  if (value.empty() || ec != std::errc() || ptr != end) return BadValue(name, value, "an integer");
+  if (value.empty() || ec != std::errc() || ptr != end)
+    return BadValue(name, value, "an integer");
   return v;
 }
 
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
 }
