@@ -33,7 +33,17 @@ const char* StatusCodeName(StatusCode code) {
 Status Status::WithContext(const std::string& context) const {
   if (ok())
     return *this;
-  return Status(code_, context + ": " + message_);
+  Status out(code_, context + ": " + message_);
+  out.reason_ = reason_;
+  return out;
+}
+
+Status Status::WithReason(std::string reason) const {
+  if (ok())
+    return *this;
+  Status out = *this;
+  out.reason_ = std::move(reason);
+  return out;
 }
 
 std::string Status::ToString() const {

@@ -64,9 +64,17 @@ class [[nodiscard]] Status {
   // "InvalidArgument: message", or "OK".
   std::string ToString() const;
 
+  // A stable, machine-readable token that refines the code for a protocol edge (e.g. "NoSuchKey",
+  // "BucketNotEmpty", "InvalidPartOrder"), so the edge can answer with the protocol's exact error
+  // without parsing messages. Empty when the code says enough.
+  const std::string& reason() const { return reason_; }
+  // Returns a copy carrying `reason`; OK stays OK.
+  Status WithReason(std::string reason) const;
+
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string reason_;
 };
 
 template <typename T>
