@@ -37,7 +37,7 @@ class KeyStore final : public SecretLookup {
   // than 16 or longer than 128 characters.
   Status Put(const AccessKey& key);
   Status Delete(std::string_view access_key_id);  // NotFound if absent
-  Result<std::vector<AccessKey>> List() const;     // sorted by creation time, then id
+  Result<std::vector<AccessKey>> List() const;    // sorted by creation time, then id
 
   std::optional<std::string> SecretFor(std::string_view access_key_id) const override;
 

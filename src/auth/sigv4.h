@@ -59,8 +59,8 @@ struct SignatureInfo {
   std::string access_key_id;
   std::string scope_date;  // yyyymmdd
   std::string region;
-  std::string service;   // "s3", "sagemaker", "application-autoscaling", ...
-  std::string amz_date;  // yyyymmddThhmmssZ (X-Amz-Date header or query)
+  std::string service;                      // "s3", "sagemaker", "application-autoscaling", ...
+  std::string amz_date;                     // yyyymmddThhmmssZ (X-Amz-Date header or query)
   std::vector<std::string> signed_headers;  // lower case, as listed
   std::string signature;                    // 64 hex
   // S3: the X-Amz-Content-SHA256 value (hex, UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER);
@@ -120,9 +120,8 @@ HeaderList SignRequest(const RequestHead& head, std::string_view payload_hash,
 
 // A SigV4 presigned URL target (path + query) for `method` on `raw_path` (already encoded), valid
 // for `expires` from params.now; `host` is the Host header the request will carry.
-std::string PresignTarget(std::string_view method, std::string_view raw_path,
-                          std::string_view host, std::chrono::seconds expires,
-                          const SigningParams& params);
+std::string PresignTarget(std::string_view method, std::string_view raw_path, std::string_view host,
+                          std::chrono::seconds expires, const SigningParams& params);
 
 // RFC 3986 percent-encoding as SigV4 wants it: A-Z a-z 0-9 - _ . ~ stay literal; '/' too when
 // keep_slash.
