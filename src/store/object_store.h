@@ -50,10 +50,10 @@ struct ObjectInfo {
   std::string bucket;
   std::string key;
   std::uint64_t size = 0;
-  std::string etag;            // without quotes: hex MD5, or hex MD5-of-MD5s + "-N" for multipart
-  std::string crc32_base64;    // full-object CRC32 when known (single PUT); empty for multipart
+  std::string etag;          // without quotes: hex MD5, or hex MD5-of-MD5s + "-N" for multipart
+  std::string crc32_base64;  // full-object CRC32 when known (single PUT); empty for multipart
   std::int64_t last_modified_ms = 0;
-  int part_count = 0;          // 0 for a single PUT
+  int part_count = 0;  // 0 for a single PUT
   ObjectAttributes attributes;
 };
 
@@ -66,9 +66,9 @@ class BlobWriter {
   // Flushes and fsyncs; afterwards size() and the digests are final and Append fails.
   virtual Status Finish() = 0;
   virtual std::uint64_t size() const = 0;
-  virtual std::string md5_hex() const = 0;      // valid after Finish()
-  virtual std::string sha256_hex() const = 0;   // valid after Finish()
-  virtual std::string crc32_base64() const = 0; // valid after Finish()
+  virtual std::string md5_hex() const = 0;       // valid after Finish()
+  virtual std::string sha256_hex() const = 0;    // valid after Finish()
+  virtual std::string crc32_base64() const = 0;  // valid after Finish()
 };
 
 // An open object: its metadata and a positional reader over its bytes. The bytes stay readable
