@@ -44,8 +44,11 @@ demo: build
 	@$(BUILD_DIR)/kiln automl examples/data/adult.csv --target class --out $(DEMO_OUT) \
 	  --time-limit 60 --overwrite
 
-# Kiln's main job on embedded defaults. Until the platform server exists this is the AutoML demo.
-run: demo
+# Kiln's main job on embedded defaults: the platform server (S3 + SageMaker APIs) on port 8080,
+# data in .kiln/ (SQLite metadata, local-disk object store, access keys). PORT=0 picks a free port.
+PORT ?= 8080
+run: build
+	@$(BUILD_DIR)/kiln server --data-dir .kiln --port $(PORT)
 
 clean:
 	@rm -rf $(BUILD_DIR)

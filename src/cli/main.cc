@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "cli/automl_command.h"
@@ -10,6 +11,7 @@
 #include "cli/explain_command.h"
 #include "cli/predict_command.h"
 #include "cli/profile_command.h"
+#include "cli/server_command.h"
 #include "cli/train_command.h"
 #include "learn/metrics.h"
 
@@ -90,6 +92,24 @@ int main(int argc, char** argv) {
   pr->add_option("--out", profile.out_dir, "Write profile.json and profile.html here");
   pr->add_flag("--overwrite", profile.overwrite, "Replace the contents of --out");
 
+  kiln::ServerCommandArgs server;
+  auto* sv = app.add_subcommand("server", "Run the platform server (S3, SageMaker APIs)");
+  sv->add_option("--data-dir", server.data_dir, "Where buckets, metadata and keys live")
+      ->default_val(".kiln");
+  sv->add_option("--host", server.host, "Address to listen on (0.0.0.0: every interface)")
+      ->default_val("127.0.0.1");
+  sv->add_option("--port", server.port, "Port (0 picks a free one)")->default_val(8080);
+  sv->add_option("--region", server.region, "Region clients sign for")->default_val("us-east-1");
+  sv->add_flag("--insecure-dev", server.insecure_dev,
+               "Accept unsigned requests (local development only)");
+
+  kiln::KeysCommandArgs keys;
+  auto* ks = app.add_subcommand("keys", "Manage the access keys that may call the server");
+  ks->add_option("action", keys.action, "create, list or delete")->required();
+  ks->add_option("access_key_id", keys.access_key_id, "The key to delete");
+  ks->add_option("--data-dir", keys.data_dir, "The server's data dir")->default_val(".kiln");
+  ks->add_option("--description", keys.description, "A note kept with a created key");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -136,6 +156,14 @@ int main(int argc, char** argv) {
     status = kiln::RunExplainCommand(explain);
   } else if (pr->parsed()) {
     status = kiln::RunProfileCommand(profile);
+  } else if (sv->parsed()) {
+    if (const char* id = std::getenv("KILN_ROOT_ACCESS_KEY_ID"))
+      server.root_access_key_id = id;
+    if (const char* secret = std::getenv("KILN_ROOT_SECRET_ACCESS_KEY"))
+      server.root_secret_access_key = secret;
+    status = kiln::RunServerCommand(server);
+  } else if (ks->parsed()) {
+    status = kiln::RunKeysCommand(keys);
   }
   if (!status.ok())
     return Fail(status);
