@@ -28,9 +28,10 @@ def _signed_put(server, bucket, key, length):
     import botocore.auth
     import botocore.awsrequest
     import botocore.credentials
+    from botocore.config import Config
     import kiln_server
     req = botocore.awsrequest.AWSRequest(method="PUT", url=f"{server.url}/{bucket}/{key}")
-    req.headers["X-Amz-Content-SHA256"] = "UNSIGNED-PAYLOAD"
+    req.context["client_config"] = Config(s3={"payload_signing_enabled": False})
     creds = botocore.credentials.Credentials(kiln_server.ACCESS_KEY, kiln_server.SECRET_KEY)
     botocore.auth.S3SigV4Auth(creds, "s3", "us-east-1").add_auth(req)
     host, port = server.url.split("//")[1].split(":")
