@@ -111,11 +111,14 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   HttpServerOptions http_options;
   http_options.host = args.host;
   http_options.port = args.port;
+  http_options.tls_cert_file = args.tls_cert;
+  http_options.tls_key_file = args.tls_key;
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(http_options, router));
   const std::string shown_host = args.host.find(':') != std::string::npos
                                      ? "[" + args.host + "]"
                                      : (args.host == "0.0.0.0" ? "127.0.0.1" : args.host);
-  const std::string url = "http://" + shown_host + ":" + std::to_string(server->port());
+  const std::string url = std::string(args.tls_cert.empty() ? "http" : "https") + "://" +
+                          shown_host + ":" + std::to_string(server->port());
   std::printf("Kiln %s, data in %s%s\n", KILN_VERSION, data_dir.c_str(),
               args.insecure_dev ? " (INSECURE: unsigned requests are accepted)" : "");
   PrintWelcome(url, key, created, created || !args.root_access_key_id.empty(), args.region);

@@ -14,6 +14,8 @@ struct ServerCommandArgs {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   bool insecure_dev = false;
+  std::string tls_cert;  // PEM; with tls_key: serve HTTPS
+  std::string tls_key;
   // From KILN_ROOT_ACCESS_KEY_ID / KILN_ROOT_SECRET_ACCESS_KEY (read by main), empty if unset.
   std::string root_access_key_id;
   std::string root_secret_access_key;

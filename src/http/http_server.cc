@@ -5,10 +5,13 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -35,15 +38,19 @@ Status HttpServerOptions::Validate() const {
     return Status::InvalidArgument("idle_timeout must be positive");
   if (header_limit < 1024)
     return Status::InvalidArgument("header_limit must be at least 1024 bytes");
+  if (tls_cert_file.empty() != tls_key_file.empty())
+    return Status::InvalidArgument("--tls-cert and --tls-key go together");
   return Status::Ok();
 }
 
 namespace {
 
-// A blocking socket as a Beast SyncReadStream, with a timeout per read and a stop flag.
+// A socket as a Beast SyncReadStream, with a timeout per read; optionally TLS (OpenSSL over a
+// non-blocking socket, so the same timeouts apply).
 class FdStream {
  public:
-  FdStream(int fd, std::chrono::milliseconds timeout) : fd_(fd), timeout_(timeout) {}
+  FdStream(int fd, std::chrono::milliseconds timeout, SSL* ssl = nullptr)
+      : fd_(fd), timeout_(timeout), ssl_(ssl) {}
 
   template <class MutableBufferSequence>
   std::size_t read_some(const MutableBufferSequence& buffers) {
@@ -62,21 +69,7 @@ class FdStream {
       boost::asio::mutable_buffer b = *it;
       if (b.size() == 0)
         continue;
-      if (!WaitReadable(ec))
-        return 0;
-      while (true) {
-        const ssize_t n = ::recv(fd_, b.data(), b.size(), 0);
-        if (n > 0)
-          return static_cast<std::size_t>(n);
-        if (n == 0) {
-          ec = boost::asio::error::eof;
-          return 0;
-        }
-        if (errno == EINTR)
-          continue;
-        ec = boost::system::error_code(errno, boost::system::system_category());
-        return 0;
-      }
+      return ssl_ ? TlsRead(b.data(), b.size(), ec) : PlainRead(b.data(), b.size(), ec);
     }
     return 0;
   }
@@ -84,6 +77,17 @@ class FdStream {
   // Writes all of `data`; false when the peer is gone or stalls past the timeout.
   bool WriteAll(const char* data, std::size_t n) {
     while (n > 0) {
+      if (ssl_) {
+        const int w = SSL_write(ssl_, data, static_cast<int>(std::min<std::size_t>(n, 1 << 30)));
+        if (w > 0) {
+          data += w;
+          n -= static_cast<std::size_t>(w);
+          continue;
+        }
+        if (!WaitTls(SSL_get_error(ssl_, w)))
+          return false;
+        continue;
+      }
       const ssize_t w = ::send(fd_, data, n, MSG_NOSIGNAL);
       if (w > 0) {
         data += w;
@@ -93,8 +97,7 @@ class FdStream {
       if (w < 0 && errno == EINTR)
         continue;
       if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        pollfd p{fd_, POLLOUT, 0};
-        if (::poll(&p, 1, static_cast<int>(timeout_.count())) <= 0)
+        if (!Wait(POLLOUT))
           return false;
         continue;
       }
@@ -103,26 +106,84 @@ class FdStream {
     return true;
   }
 
- private:
-  bool WaitReadable(boost::system::error_code& ec) {
+  // Runs the TLS handshake; false (and nothing to say) when the client fails it.
+  bool Handshake() {
     while (true) {
-      pollfd p{fd_, POLLIN, 0};
+      const int r = SSL_accept(ssl_);
+      if (r == 1)
+        return true;
+      if (!WaitTls(SSL_get_error(ssl_, r)))
+        return false;
+    }
+  }
+
+ private:
+  bool Wait(short events) {
+    while (true) {
+      pollfd p{fd_, events, 0};
       const int r = ::poll(&p, 1, static_cast<int>(timeout_.count()));
       if (r > 0)
         return true;
-      if (r == 0) {
+      if (r < 0 && errno == EINTR)
+        continue;
+      return false;
+    }
+  }
+
+  // After an SSL call failed with `err`: waits for the socket when OpenSSL asks to.
+  bool WaitTls(int err) {
+    if (err == SSL_ERROR_WANT_READ)
+      return Wait(POLLIN);
+    if (err == SSL_ERROR_WANT_WRITE)
+      return Wait(POLLOUT);
+    return false;
+  }
+
+  std::size_t PlainRead(void* out, std::size_t n, boost::system::error_code& ec) {
+    while (true) {
+      if (!Wait(POLLIN)) {
         ec = boost::asio::error::timed_out;
-        return false;
+        return 0;
       }
-      if (errno == EINTR)
+      const ssize_t r = ::recv(fd_, out, n, 0);
+      if (r > 0)
+        return static_cast<std::size_t>(r);
+      if (r == 0) {
+        ec = boost::asio::error::eof;
+        return 0;
+      }
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
         continue;
       ec = boost::system::error_code(errno, boost::system::system_category());
-      return false;
+      return 0;
+    }
+  }
+
+  std::size_t TlsRead(void* out, std::size_t n, boost::system::error_code& ec) {
+    while (true) {
+      const int r = SSL_read(ssl_, out, static_cast<int>(std::min<std::size_t>(n, 1 << 30)));
+      if (r > 0)
+        return static_cast<std::size_t>(r);
+      const int err = SSL_get_error(ssl_, r);
+      if (err == SSL_ERROR_ZERO_RETURN) {
+        ec = boost::asio::error::eof;
+        return 0;
+      }
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        if (!WaitTls(err)) {
+          ec = boost::asio::error::timed_out;
+          return 0;
+        }
+        continue;
+      }
+      ec = boost::asio::error::connection_reset;
+      return 0;
     }
   }
 
   int fd_;
   std::chrono::milliseconds timeout_;
+  SSL* ssl_;
 };
 
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
@@ -259,6 +320,8 @@ std::string NewRequestId(std::uint64_t seq) {
 
 }  // namespace
 
+void HttpServer::SslCtxFree::operator()(ssl_ctx_st* ctx) const { SSL_CTX_free(ctx); }
+
 struct HttpServer::Connection {
   int fd = -1;
   std::string remote;
@@ -308,6 +371,20 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   else if (addr.ss_family == AF_INET6)
     bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
   std::unique_ptr<HttpServer> server(new HttpServer(options, handler, fd, bound));
+  if (!options.tls_cert_file.empty()) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+    server->tls_.reset(ctx);
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (SSL_CTX_use_certificate_chain_file(ctx, options.tls_cert_file.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, options.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(ctx) != 1) {
+      char err[256];
+      ERR_error_string_n(ERR_get_error(), err, sizeof(err));
+      return Status::InvalidArgument("cannot use the TLS certificate " + options.tls_cert_file +
+                                     " and key " + options.tls_key_file + ": " + err);
+    }
+  }
   server->accept_thread_ = std::thread([s = server.get()] { s->AcceptLoop(); });
   return server;
 }
@@ -391,7 +468,15 @@ void HttpServer::AcceptLoop() {
 }
 
 void HttpServer::Serve(Connection* connection) {
-  FdStream stream(connection->fd, options_.idle_timeout);
+  std::unique_ptr<SSL, void (*)(SSL*)> ssl(nullptr, &SSL_free);
+  if (tls_) {
+    ssl.reset(SSL_new(tls_.get()));
+    ::fcntl(connection->fd, F_SETFL, ::fcntl(connection->fd, F_GETFL) | O_NONBLOCK);
+    SSL_set_fd(ssl.get(), connection->fd);
+  }
+  FdStream stream(connection->fd, options_.idle_timeout, ssl.get());
+  if (ssl && !stream.Handshake())
+    return;
   beast::flat_buffer buffer(options_.header_limit + 64 * 1024);
   while (!stopping_.load()) {
     Parser parser;
@@ -459,8 +544,10 @@ void HttpServer::Serve(Connection* connection) {
     if (req.method == "HEAD")
       response.omit_body = true;
     if (!WriteResponse(stream, response, keep_alive) || !keep_alive)
-      return;
+      break;
   }
+  if (ssl)
+    SSL_shutdown(ssl.get());
 }
 
 }  // namespace kiln

@@ -23,6 +23,8 @@
 #include "common/status.h"
 #include "http/http_message.h"
 
+struct ssl_ctx_st;
+
 namespace kiln {
 
 class HttpHandler {
@@ -40,6 +42,9 @@ struct HttpServerOptions {
   // A connection with no request bytes (or a stalled body) for this long is closed.
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(120)};
   std::size_t header_limit = 64 * 1024;
+  // PEM files; both set: serve HTTPS (TLS 1.2+) instead of plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 
   Status Validate() const;
 };
@@ -72,6 +77,10 @@ class HttpServer {
   std::mutex mu_;
   std::list<std::unique_ptr<Connection>> connections_;  // GUARDED_BY(mu_)
   std::thread accept_thread_;
+  struct SslCtxFree {
+    void operator()(ssl_ctx_st* ctx) const;
+  };
+  std::unique_ptr<ssl_ctx_st, SslCtxFree> tls_;  // set when serving HTTPS
 };
 
 }  // namespace kiln

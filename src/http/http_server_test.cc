@@ -3,9 +3,12 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 
 namespace kiln {
@@ -58,6 +61,7 @@ class Client {
     EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
   }
   ~Client() { ::close(fd_); }
+  int fd() const { return fd_; }
   void Send(const std::string& s) {
     ASSERT_EQ(::send(fd_, s.data(), s.size(), 0), (ssize_t)s.size());
   }
@@ -193,6 +197,59 @@ TEST_F(HttpServerTest, RequestIdsAreUnique) {
   const std::size_t b = r.find("X-Request-Id: ", a + 1);
   ASSERT_NE(b, std::string::npos);
   EXPECT_NE(r.substr(a, r.find("\r\n", a) - a), r.substr(b, r.find("\r\n", b) - b));
+}
+
+}  // namespace
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST(HttpServerTlsTest, ServesHttpsWithTheGivenCertificate) {
+  const std::string dir = ::testing::TempDir() + "/kiln-tls-test";
+  std::filesystem::create_directories(dir);
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-keyout " +
+      dir + "/key.pem -out " + dir + "/cert.pem 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EchoHandler handler;
+  HttpServerOptions o;
+  o.port = 0;
+  o.tls_cert_file = dir + "/cert.pem";
+  o.tls_key_file = dir + "/key.pem";
+  auto server = HttpServer::Start(o, handler);
+  ASSERT_TRUE(server.ok()) << server.error().message();
+
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  Client c((*server)->port());
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, c.fd());
+  ASSERT_EQ(SSL_connect(ssl), 1);
+  const std::string req =
+      "POST /tls HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
+      "Connection: close\r\n\r\nbody";
+  ASSERT_EQ(SSL_write(ssl, req.data(), static_cast<int>(req.size())), static_cast<int>(req.size()));
+  std::string got;
+  char buf[4096];
+  int n;
+  while ((n = SSL_read(ssl, buf, sizeof(buf))) > 0)
+    got.append(buf, n);
+  EXPECT_NE(got.find("200 OK"), std::string::npos);
+  EXPECT_NE(got.find("POST /tls body"), std::string::npos);
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+}
+
+TEST(HttpServerTlsTest, MismatchedCertificateAndKeyAreRefused) {
+  EchoHandler handler;
+  HttpServerOptions o;
+  o.port = 0;
+  o.tls_cert_file = "/nonexistent/cert.pem";
+  o.tls_key_file = "/nonexistent/key.pem";
+  EXPECT_FALSE(HttpServer::Start(o, handler).ok());
+  o.tls_key_file.clear();
+  EXPECT_FALSE(HttpServer::Start(o, handler).ok());
 }
 
 }  // namespace
