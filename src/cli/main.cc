@@ -100,6 +100,8 @@ int main(int argc, char** argv) {
       ->default_val("127.0.0.1");
   sv->add_option("--port", server.port, "Port (0 picks a free one)")->default_val(8080);
   sv->add_option("--region", server.region, "Region clients sign for")->default_val("us-east-1");
+  sv->add_option("--tls-cert", server.tls_cert, "PEM certificate (chain): serve HTTPS");
+  sv->add_option("--tls-key", server.tls_key, "PEM private key of --tls-cert");
   sv->add_flag("--insecure-dev", server.insecure_dev,
                "Accept unsigned requests (local development only)");
 
