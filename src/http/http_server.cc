@@ -188,6 +188,9 @@ class FdStream {
 
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
+// How much a connection reads from its socket at a time.
+constexpr std::size_t kReadBuffer = 256 * 1024;
+
 // Streams a request body out of the Beast parser; answers `Expect: 100-continue` on first use.
 class ParserBodyReader final : public BodyReader {
  public:
@@ -477,7 +480,10 @@ void HttpServer::Serve(Connection* connection) {
   FdStream stream(connection->fd, options_.idle_timeout, ssl.get());
   if (ssl && !stream.Handshake())
     return;
-  beast::flat_buffer buffer(options_.header_limit + 64 * 1024);
+  // Beast reads into this buffer as much as its free capacity (at least 512 bytes): reserve enough
+  // that a streamed body arrives in large reads, not 512-byte ones.
+  beast::flat_buffer buffer(options_.header_limit + kReadBuffer);
+  buffer.reserve(kReadBuffer);
   while (!stopping_.load()) {
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));

@@ -1,5 +1,7 @@
 // LocalBlobWriter: the BlobWriter of the local object store — streams a body into a staging file
-// through MD5, SHA-256 and CRC32 in one pass, and fsyncs it on Finish.
+// through MD5, SHA-256 and CRC32 in one pass, and fsyncs it on Finish. Past the first MiB, SHA-256
+// and CRC32 run on a helper thread beside the MD5 + write(2) of the caller's thread (a bounded
+// queue of copies), so a large PUT hashes on two cores instead of one.
 //
 // The store later moves the finished file into blobs/ (Publish) and calls MarkPublished, after
 // which the writer no longer owns a file; an unpublished writer deletes its staging file when
@@ -7,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +18,8 @@
 #include "store/object_store.h"
 
 namespace kiln::store_internal {
+
+class SideHasher;
 
 class LocalBlobWriter final : public BlobWriter {
  public:
@@ -46,6 +51,7 @@ class LocalBlobWriter final : public BlobWriter {
   Digest md5_digest_{Digest::Algorithm::kMd5};
   Digest sha256_digest_{Digest::Algorithm::kSha256};
   Crc32 crc32_;
+  std::unique_ptr<SideHasher> side_;  // SHA-256 + CRC32 off-thread once the body is large
   std::uint64_t size_ = 0;
   std::string md5_;
   std::string sha256_;
