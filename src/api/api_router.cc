@@ -100,11 +100,16 @@ HttpResponse ApiRouter::Handle(HttpRequest& request) {
     if (auto bad = verifier_.Verify(head, sig, Sha256Hex(*body)))
       return AuthFailure(request, *bad, false, true);
     auto target = request.Header("x-amz-target");
+    if (!target && runtime_ && request.path.rfind("/endpoints/", 0) == 0)
+      return runtime_(request, *body);
+    if (!target && kiln_route_ && request.path.rfind("/kiln/", 0) == 0) {
+      if (auto r = kiln_route_(request))
+        return std::move(*r);
+    }
     if (!target) {
       return JsonError(404, "UnknownOperationException",
                        "no operation at " + request.method + " " + request.path +
-                           " (SageMaker Runtime and Application Auto Scaling come in a later "
-                           "release)",
+                           " (Application Auto Scaling comes in a later release)",
                        request.request_id);
     }
     return HandleJson(request, *target, *body);

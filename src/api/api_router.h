@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,12 +36,24 @@ class ApiRouter final : public HttpHandler {
 
   HttpResponse Handle(HttpRequest& request) override;
 
+  // Kiln's own REST routes under /kiln/ (e.g. training logs), served to any SigV4-authenticated
+  // caller: returns nullopt for paths it does not serve. Set before the server starts.
+  using KilnRoute = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+  void SetKilnRoute(KilnRoute route) { kiln_route_ = std::move(route); }
+
+  // SageMaker Runtime (rest-json): POST /endpoints/<name>/invocations, given the request and its
+  // body (already read and signature-checked). Set before the server starts.
+  using RuntimeService = std::function<HttpResponse(const HttpRequest&, std::string_view body)>;
+  void SetRuntime(RuntimeService runtime) { runtime_ = std::move(runtime); }
+
  private:
   HttpResponse HandleJson(HttpRequest& request, std::string_view target, std::string_view body);
 
   const SigV4Verifier& verifier_;
   S3Api& s3_;
   JsonService sagemaker_;
+  KilnRoute kiln_route_;
+  RuntimeService runtime_;
   const ApiRouterOptions options_;
 };
 

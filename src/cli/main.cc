@@ -9,6 +9,7 @@
 #include "cli/automl_command.h"
 #include "cli/command_util.h"
 #include "cli/explain_command.h"
+#include "cli/import_command.h"
 #include "cli/predict_command.h"
 #include "cli/profile_command.h"
 #include "cli/server_command.h"
@@ -105,12 +106,42 @@ int main(int argc, char** argv) {
   sv->add_flag("--insecure-dev", server.insecure_dev,
                "Accept unsigned requests (local development only)");
 
+  kiln::LogsCommandArgs logs;
+  auto* lg = app.add_subcommand("logs", "Print a training job's log");
+  lg->add_option("job", logs.job_name, "Training job name")->required();
+  lg->add_option("--data-dir", logs.data_dir, "The server's data dir")->default_val(".kiln");
+
   kiln::KeysCommandArgs keys;
   auto* ks = app.add_subcommand("keys", "Manage the access keys that may call the server");
   ks->add_option("action", keys.action, "create, list or delete")->required();
   ks->add_option("access_key_id", keys.access_key_id, "The key to delete");
   ks->add_option("--data-dir", keys.data_dir, "The server's data dir")->default_val(".kiln");
   ks->add_option("--description", keys.description, "A note kept with a created key");
+
+  kiln::ImportCommandArgs import_args;
+  auto* im = app.add_subcommand(
+      "import",
+      "Copy a file, directory, http(s) URL or S3 objects into s3://bucket/key (resumable)");
+  im->add_option("source", import_args.source,
+                 "Local file or directory, http(s)://..., s3://bucket/key or s3://bucket/prefix/")
+      ->required();
+  im->add_option("destination", import_args.destination, "s3://bucket/key or s3://bucket/prefix/")
+      ->required();
+  im->add_option("--endpoint-url", import_args.endpoint_url, "The destination server")
+      ->default_val("http://127.0.0.1:8080");
+  im->add_option("--access-key-id", import_args.access_key_id,
+                 "Destination key (default: $AWS_ACCESS_KEY_ID)");
+  im->add_option("--secret-access-key", import_args.secret_access_key,
+                 "Destination secret (default: $AWS_SECRET_ACCESS_KEY)");
+  im->add_option("--source-endpoint-url", import_args.source_endpoint_url,
+                 "S3 endpoint of an s3:// source (default: the destination's)");
+  im->add_option("--source-access-key-id", import_args.source_access_key_id, "Source key");
+  im->add_option("--source-secret-access-key", import_args.source_secret_access_key,
+                 "Source secret");
+  im->add_option("--part-size", import_args.part_size_mib, "Multipart part size in MiB (5 to 5120)")
+      ->default_val(8);
+  im->add_option("--region", import_args.region, "Region to sign for")->default_val("us-east-1");
+  im->add_option("--ca-bundle", import_args.ca_bundle, "PEM certificates to trust for https");
 
   try {
     app.parse(argc, argv);
@@ -166,6 +197,19 @@ int main(int argc, char** argv) {
     status = kiln::RunServerCommand(server);
   } else if (ks->parsed()) {
     status = kiln::RunKeysCommand(keys);
+  } else if (lg->parsed()) {
+    status = kiln::RunLogsCommand(logs);
+  } else if (im->parsed()) {
+    if (const char* id = std::getenv("AWS_ACCESS_KEY_ID"); id && import_args.access_key_id.empty())
+      import_args.access_key_id = id;
+    if (const char* secret = std::getenv("AWS_SECRET_ACCESS_KEY");
+        secret && import_args.secret_access_key.empty())
+      import_args.secret_access_key = secret;
+    if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache)
+      import_args.state_dir = std::string(cache) + "/kiln/import";
+    else if (const char* home = std::getenv("HOME"); home && *home)
+      import_args.state_dir = std::string(home) + "/.cache/kiln/import";
+    status = kiln::RunImportCommand(import_args);
   }
   if (!status.ok())
     return Fail(status);

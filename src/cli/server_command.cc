@@ -8,12 +8,18 @@
 #include <filesystem>
 
 #include "api/api_router.h"
+#include "api/runtime_api.h"
 #include "api/s3_api.h"
+#include "api/sagemaker_api.h"
+#include "api/sagemaker_endpoints.h"
 #include "auth/key_store.h"
 #include "auth/sigv4.h"
 #include "common/clock.h"
+#include "common/file_util.h"
 #include "http/http_server.h"
+#include "jobs/training_job_service.h"
 #include "meta/database.h"
+#include "serve/endpoint_service.h"
 #include "store/object_store.h"
 
 namespace kiln {
@@ -73,6 +79,31 @@ void PrintWelcome(const std::string& url, const AccessKey& key, bool created, bo
   std::fflush(stdout);
 }
 
+// GET /kiln/v1/training-jobs/<name>/logs: the job's log as text (what `kiln logs` prints).
+std::optional<HttpResponse> TrainingLogsRoute(TrainingJobService& training,
+                                              const HttpRequest& request) {
+  static constexpr std::string_view kPrefix = "/kiln/v1/training-jobs/";
+  static constexpr std::string_view kSuffix = "/logs";
+  const std::string_view path = request.path;
+  if (request.method != "GET" || path.rfind(kPrefix, 0) != 0 ||
+      path.size() <= kPrefix.size() + kSuffix.size() ||
+      path.substr(path.size() - kSuffix.size()) != kSuffix)
+    return std::nullopt;
+  const std::string name(
+      path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()));
+  HttpResponse r;
+  r.SetHeader("x-amzn-RequestId", request.request_id);
+  auto logs = training.Logs(name);
+  if (!logs.ok()) {
+    r.status = logs.error().code() == StatusCode::kNotFound ? 404 : 500;
+    r.body = logs.error().message() + "\n";
+  } else {
+    r.body = std::move(*logs);
+  }
+  r.SetHeader("Content-Type", "text/plain; charset=utf-8");
+  return r;
+}
+
 }  // namespace
 
 Status RunServerCommand(const ServerCommandArgs& args) {
@@ -100,13 +131,40 @@ Status RunServerCommand(const ServerCommandArgs& args) {
                    ObjectStore::Open(data_dir + "/objects", *db));
 
   SystemClock clock;
+  TrainingJobServiceOptions training_options;
+  training_options.data_dir = data_dir + "/jobs";
+  training_options.region = args.region;
+  training_options.clock = &clock;
+  ASSIGN_OR_RETURN(std::unique_ptr<TrainingJobService> training,
+                   TrainingJobService::Open(training_options, *db, *store));
+  SageMakerApi sagemaker(*training);
+  EndpointServiceOptions endpoint_options;
+  endpoint_options.region = args.region;
+  endpoint_options.scratch_dir = data_dir + "/serve";
+  endpoint_options.clock = &clock;
+  ASSIGN_OR_RETURN(std::unique_ptr<EndpointService> endpoints,
+                   EndpointService::Open(*db, *store, endpoint_options));
+
   SigV4Verifier verifier(*keys, clock);
   S3ApiOptions s3_options;
   s3_options.region = args.region;
   S3Api s3(*store, s3_options);
   ApiRouterOptions router_options;
   router_options.insecure_dev = args.insecure_dev;
-  ApiRouter router(verifier, s3, JsonService(), router_options);
+  ApiRouter router(
+      verifier, s3,
+      [&sagemaker, &endpoints](std::string_view op, std::string_view body, const std::string& id) {
+        if (auto r = HandleEndpointOperation(*endpoints, op, body, id))
+          return std::move(*r);
+        return sagemaker.Handle(op, body, id);
+      },
+      router_options);
+  router.SetRuntime([&endpoints](const HttpRequest& request, std::string_view body) {
+    return HandleInvokeEndpoint(*endpoints, request, body);
+  });
+  router.SetKilnRoute([&training](const HttpRequest& request) -> std::optional<HttpResponse> {
+    return TrainingLogsRoute(*training, request);
+  });
 
   HttpServerOptions http_options;
   http_options.host = args.host;
@@ -130,6 +188,8 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   std::printf("kiln server: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
   std::fflush(stdout);
   server->Stop();
+  endpoints.reset();
+  training.reset();  // running jobs end Failed ("the Kiln server stopped ..."), queued ones wait
   return Status::Ok();
 }
 
@@ -168,6 +228,30 @@ Status RunKeysCommand(const KeysCommandArgs& args) {
   }
   return Status::InvalidArgument("unknown keys action \"" + args.action +
                                  "\" (create, list or delete)");
+}
+
+}  // namespace kiln
+
+namespace kiln {
+
+Status RunLogsCommand(const LogsCommandArgs& args) {
+  // Job names are [a-zA-Z0-9-]{1,63}: nothing here can leave the jobs directory.
+  const bool valid =
+      !args.job_name.empty() && args.job_name.size() <= 63 &&
+      args.job_name.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == std::string::npos;
+  if (!valid)
+    return Status::InvalidArgument("\"" + args.job_name + "\" is not a training job name");
+  const std::string path = args.data_dir + "/jobs/" + args.job_name + "/training.log";
+  auto text = ReadFile(path);
+  if (!text.ok()) {
+    if (text.error().code() == StatusCode::kNotFound)
+      return Status::NotFound("no training job \"" + args.job_name + "\" has logs in " +
+                              args.data_dir + " (is --data-dir the server's?)");
+    return text.error();
+  }
+  std::fwrite(text->data(), 1, text->size(), stdout);
+  return Status::Ok();
 }
 
 }  // namespace kiln

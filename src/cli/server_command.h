@@ -35,4 +35,12 @@ struct KeysCommandArgs {
 
 Status RunKeysCommand(const KeysCommandArgs& args);
 
+struct LogsCommandArgs {
+  std::string data_dir = ".kiln";
+  std::string job_name;
+};
+
+// `kiln logs JOB`: prints a training job's log from the server's data dir.
+Status RunLogsCommand(const LogsCommandArgs& args);
+
 }  // namespace kiln

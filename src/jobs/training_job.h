@@ -1,0 +1,81 @@
+// TrainingJob records: what the training-job service stores about a job and hands to the API edge
+// (DescribeTrainingJob, ListTrainingJobs), plus the ListTrainingJobs query.
+//
+// Statuses follow SageMaker (research note §2.1): TrainingJobStatus InProgress -> Completed |
+// Failed | Stopped (via Stopping), and a free-form SecondaryStatus (Starting, Pending, Downloading,
+// Training, Uploading, Completed, Failed, Stopping, Stopped, MaxRuntimeExceeded) whose history is
+// kept as transitions. Times are Unix milliseconds. Plain values: copy freely.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiln {
+
+enum class TrainingJobStatus : std::uint8_t {
+  kInProgress,
+  kCompleted,
+  kFailed,
+  kStopping,
+  kStopped
+};
+
+// "InProgress", "Completed", "Failed", "Stopping", "Stopped".
+const char* TrainingJobStatusName(TrainingJobStatus status);
+std::optional<TrainingJobStatus> ParseTrainingJobStatus(std::string_view name);
+
+struct StatusTransition {
+  std::string status;  // a SecondaryStatus
+  std::int64_t start_ms = 0;
+  std::optional<std::int64_t> end_ms;  // set when the next transition starts, or at the end
+  std::string message;
+};
+
+struct FinalMetric {
+  std::string name;  // "train:rmse", "validation:auc", ...
+  double value = 0;
+  std::int64_t timestamp_ms = 0;
+};
+
+struct TrainingJobRecord {
+  std::string name;
+  std::string arn;
+  // The CreateTrainingJob request with Kiln's defaults filled in (JSON text), as Describe echoes
+  // it.
+  std::string request_json;
+  TrainingJobStatus status = TrainingJobStatus::kInProgress;
+  std::string secondary_status;
+  std::string failure_reason;   // empty unless Failed
+  std::string model_artifacts;  // s3://bucket/<prefix>/<job>/output/model.tar.gz
+  std::int64_t creation_ms = 0;
+  std::int64_t last_modified_ms = 0;
+  std::optional<std::int64_t> training_start_ms;
+  std::optional<std::int64_t> training_end_ms;
+  std::vector<StatusTransition> transitions;  // oldest first (empty in list results)
+  std::vector<FinalMetric> final_metrics;     // empty in list results
+};
+
+enum class TrainingJobSortBy : std::uint8_t { kCreationTime, kName, kStatus };
+
+struct ListTrainingJobsQuery {
+  std::string name_contains;  // case-insensitive substring
+  std::optional<TrainingJobStatus> status_equals;
+  std::optional<std::int64_t> creation_after_ms;   // strictly after
+  std::optional<std::int64_t> creation_before_ms;  // strictly before
+  std::optional<std::int64_t> modified_after_ms;
+  std::optional<std::int64_t> modified_before_ms;
+  TrainingJobSortBy sort_by = TrainingJobSortBy::kCreationTime;
+  bool ascending = false;  // SageMaker's default SortOrder is Descending
+  int max_results = 10;    // 1..100
+  std::string next_token;  // from the previous page, or empty
+};
+
+struct ListTrainingJobsPage {
+  std::vector<TrainingJobRecord> jobs;  // summaries: no request, transitions or metrics
+  std::string next_token;               // empty on the last page
+};
+
+}  // namespace kiln

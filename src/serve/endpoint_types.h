@@ -1,0 +1,140 @@
+// The records the serving module keeps for SageMaker's models, endpoint configs and endpoints, as
+// plain values (persisted by EndpointStore, rendered by src/api/sagemaker_endpoints.cc), and the
+// List* query they share.
+//
+// An endpoint carries its own copy of what it runs (EndpointSpec: each variant with its model's
+// container resolved at CreateEndpoint/UpdateEndpoint time), so deleting the model or the config
+// afterwards does not touch it, as on AWS. Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kiln {
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+// A model's container (PrimaryContainer or the one entry of Containers).
+struct ContainerSpec {
+  std::string image;
+  std::string model_data_url;  // s3://bucket/key of the model.tar.gz
+  KeyValues environment;
+  std::string mode;  // "SingleModel" or empty
+  std::string container_hostname;
+};
+
+struct ModelRecord {
+  std::string name;
+  std::string arn;  // set by the service
+  ContainerSpec container;
+  bool as_containers_list = false;  // given as Containers[1]; Describe answers in the same form
+  std::string execution_role_arn;
+  bool enable_network_isolation = false;
+  KeyValues tags;
+  std::int64_t creation_ms = 0;  // set by the service
+};
+
+// One ProductionVariant of an endpoint config, as given.
+struct VariantSpec {
+  std::string variant_name;
+  std::string model_name;
+  int initial_instance_count = 1;
+  std::string instance_type;
+  double initial_variant_weight = 1;
+  std::optional<int> serverless_memory_mb;  // ServerlessConfig (then one instance is served)
+  std::optional<int> serverless_max_concurrency;
+};
+
+struct EndpointConfigRecord {
+  std::string name;
+  std::string arn;  // set by the service
+  std::vector<VariantSpec> variants;
+  KeyValues tags;
+  std::int64_t creation_ms = 0;  // set by the service
+};
+
+// One variant as an endpoint runs it: the config's variant with its model resolved.
+struct DeployedVariant {
+  std::string variant_name;
+  std::string model_name;
+  ContainerSpec container;
+  std::string instance_type;
+  int instance_count = 1;
+  double weight = 1;
+  // When its instances were loaded (DeployedImages' ResolutionTime); 0 until then.
+  std::int64_t deployed_ms = 0;
+};
+
+struct EndpointSpec {
+  std::string config_name;
+  std::vector<DeployedVariant> variants;
+};
+
+// kSystemUpdating: an InService endpoint reloading after the server restarted (AWS uses the same
+// status for its own maintenance); it serves again, InService, once its instances are loaded.
+enum class EndpointStatus { kCreating, kInService, kUpdating, kSystemUpdating, kDeleting, kFailed };
+
+// "Creating", "InService", "Updating", "SystemUpdating", "Deleting", "Failed".
+const char* EndpointStatusName(EndpointStatus status);
+std::optional<EndpointStatus> ParseEndpointStatus(std::string_view name);
+
+// What an Updating endpoint is rolling out.
+enum class PendingKind {
+  kNone,
+  kConfig,    // UpdateEndpoint: a new config, loaded from scratch (blue/green)
+  kCapacity,  // UpdateEndpointWeightsAndCapacities: same models, new weights or instance counts
+};
+
+struct EndpointRecord {
+  std::string name;
+  std::string arn;
+  EndpointStatus status = EndpointStatus::kCreating;
+  std::string failure_reason;
+  // What serves (InService, Updating) or is being created (Creating) or failed to (Failed).
+  EndpointSpec current;
+  // While Updating: what is being rolled out.
+  std::optional<EndpointSpec> pending;
+  PendingKind pending_kind = PendingKind::kNone;
+  std::int64_t pending_start_ms = 0;
+  // Bumped by every client change (create, update, weights, delete). The lifecycle worker commits
+  // a load only if the generation it loaded for is still current.
+  std::int64_t generation = 0;
+  KeyValues tags;
+  std::int64_t creation_ms = 0;
+  std::int64_t last_modified_ms = 0;
+};
+
+// UpdateEndpointWeightsAndCapacities: one DesiredWeightsAndCapacities entry.
+struct DesiredVariantCapacity {
+  std::string variant_name;
+  std::optional<double> weight;
+  std::optional<int> instance_count;
+};
+
+enum class ListSortBy { kCreationTime, kName, kStatus };
+
+// List* filters, sort and page (research note §2.0). Times are exclusive bounds.
+struct ListQuery {
+  std::string name_contains;  // case-insensitive substring
+  std::optional<std::int64_t> creation_after_ms;
+  std::optional<std::int64_t> creation_before_ms;
+  std::optional<std::int64_t> modified_after_ms;  // ListEndpoints only
+  std::optional<std::int64_t> modified_before_ms;
+  std::string status_equals;  // ListEndpoints only; empty = any
+  ListSortBy sort_by = ListSortBy::kCreationTime;
+  bool ascending = false;  // SageMaker's default order is Descending
+  int max_results = 10;    // 1..100
+  std::string next_token;  // from the previous page, or empty
+};
+
+template <typename T>
+struct ListPage {
+  std::vector<T> items;
+  std::string next_token;  // empty on the last page
+};
+
+}  // namespace kiln

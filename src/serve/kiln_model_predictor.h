@@ -1,0 +1,56 @@
+// KilnModelPredictor: a `model.kiln` (Kiln's model format, src/model/kiln_model.h) served as a
+// Predictor, for every built-in algorithm but XGBoost.
+//
+// Inputs map by position: column i of a request row is the i-th name in the model's info
+// "features" list (what Kiln's training jobs record: the training CSV's feature columns in order,
+// f0, f1, ... without a header), or the i-th column of KilnModel::InputSchema() when the list is
+// absent. Only number-like input columns are served (a model that reads categorical or text
+// columns, e.g. one from `kiln automl`, is refused at load). Outputs: classifiers give the class
+// probabilities (binary: of class 1) and the predicted label, regressors the value, k-means its
+// closest_cluster and distance_to_cluster, PCA its projection.
+//
+// Thread-safety: immutable after Load; Predict is safe from many threads (KilnModel::Predict is).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/kiln_model.h"
+#include "serve/predictor.h"
+
+namespace kiln {
+
+class KilnModelPredictor final : public Predictor {
+ public:
+  // Loads model.kiln `bytes` through a temporary file in `scratch_dir`. FailedPrecondition saying
+  // what is wrong when it cannot be served.
+  static Result<std::unique_ptr<KilnModelPredictor>> Load(std::string_view bytes,
+                                                          const std::string& scratch_dir);
+
+  // Only Load constructs (through a Key).
+  class Key {
+    friend class KilnModelPredictor;
+    Key() = default;
+  };
+  KilnModelPredictor(Key, KilnModel model) : model_(std::move(model)) {}
+
+  std::size_t num_features() const override { return features_.size(); }
+  const OutputSchema& output() const override { return output_; }
+  Status Predict(const Matrix& x, std::vector<double>* out) const override;
+  std::string Describe() const override;
+
+ private:
+  struct Input {
+    ColumnSchema schema;
+    std::size_t position = 0;  // index of the request column feeding it
+  };
+
+  KilnModel model_;
+  std::vector<std::string> features_;  // request columns, in order
+  std::vector<Input> inputs_;          // the model's input columns
+  OutputSchema output_;
+};
+
+}  // namespace kiln

@@ -1,0 +1,63 @@
+// Predictor: one loaded model that predicts dense rows of features, and how its outputs read in a
+// response (OutputSchema). An endpoint instance holds one, shared by every request it serves.
+//
+// LoadPredictor builds one from the files of a model artifact: `xgboost-model` (XGBoost's own model
+// file in its JSON, UBJSON or legacy binary format, as SageMaker's XGBoost container and Kiln's
+// training jobs write it) or `model.kiln` (Kiln's model format). A Python-pickled Booster is
+// refused with how to re-save it.
+//
+// Thread-safety: a Predictor is immutable after loading; Predict is safe from many threads at once.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "learn/matrix.h"
+#include "serve/model_archive.h"
+
+namespace kiln {
+
+// How each row's outputs are written (response_payload.h renders them).
+enum class OutputKind {
+  kScore,       // {"score": v} or {"score": [v...]}: XGBoost, regression
+  kClassifier,  // {"score": p or [p...], "predicted_label": l}: Kiln classifiers
+  kNamed,       // {"<name>": v, ...}: k-means (closest_cluster, distance_to_cluster)
+  kProjection,  // {"projection": [v...]}: PCA
+};
+
+struct OutputSchema {
+  OutputKind kind = OutputKind::kScore;
+  int outputs = 1;                        // values per row
+  std::vector<std::string> names;         // kNamed: one per output
+  std::vector<std::string> class_labels;  // kClassifier: index = class id
+  bool single_precision = false;          // values are float32 (XGBoost): printed as such
+};
+
+class Predictor {
+ public:
+  virtual ~Predictor() = default;
+  // Features per row the model reads, in order.
+  virtual std::size_t num_features() const = 0;
+  virtual const OutputSchema& output() const = 0;
+  // Fills `out` with x.rows * output().outputs values, row-major. REQUIRES x.cols ==
+  // num_features(). An error is the model failing (SageMaker's container answering 500).
+  virtual Status Predict(const Matrix& x, std::vector<double>* out) const = 0;
+  // What it is, for logs and messages: "xgboost binary:logistic, 4 features".
+  virtual std::string Describe() const = 0;
+};
+
+struct PredictorOptions {
+  // model.kiln is loaded from a file: it is written here for the duration of the load.
+  std::string scratch_dir;
+};
+
+// Loads the model in an artifact's files (see the header comment). FailedPrecondition explaining
+// what is wrong when the files hold no servable model.
+Result<std::unique_ptr<const Predictor>> LoadPredictor(std::span<const ArchiveFile> files,
+                                                       const PredictorOptions& options);
+
+}  // namespace kiln

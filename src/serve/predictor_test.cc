@@ -1,0 +1,205 @@
+#include "serve/predictor.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include "serve/internal/serve_test_util.h"
+
+namespace kiln {
+namespace {
+
+using serve_testing::BoosterPredict;
+using serve_testing::MakeData;
+using serve_testing::TempDir;
+using serve_testing::TrainBooster;
+using serve_testing::TrainKilnModel;
+
+std::unique_ptr<const Predictor> Load(std::vector<ArchiveFile> files, const std::string& dir) {
+  auto p = LoadPredictor(files, PredictorOptions{dir});
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  return p.ok() ? std::move(p).value() : nullptr;
+}
+
+std::string LoadError(std::vector<ArchiveFile> files) {
+  auto p = LoadPredictor(files, PredictorOptions{"/tmp"});
+  EXPECT_FALSE(p.ok());
+  return p.ok() ? "" : p.error().message();
+}
+
+std::vector<double> Predict(const Predictor& p, const Matrix& x) {
+  std::vector<double> out;
+  const Status s = p.Predict(x, &out);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+TEST(XgboostPredictor, AJsonModelPredictsWhatTheBoosterPredicts) {
+  const auto data = MakeData(200, 4, 2, 1);
+  const auto trained = TrainBooster(data, "binary:logistic", 8);
+  auto p = Load({{"xgboost-model", trained.json_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->num_features(), 4u);
+  EXPECT_EQ(p->output().outputs, 1);
+  const std::vector<float> want = BoosterPredict(trained.booster, data.x);
+  const std::vector<double> got = Predict(*p, data.x);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i)
+    EXPECT_NEAR(got[i], want[i], 1e-6);
+  EXPECT_NE(p->Describe().find("binary:logistic"), std::string::npos);
+}
+
+TEST(XgboostPredictor, TheLegacyBinaryFormatLoadsToo) {
+  const auto data = MakeData(100, 3, 0, 2);
+  const auto trained = TrainBooster(data, "reg:squarederror", 5);
+  auto p = Load({{"xgboost-model", trained.binary_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  const std::vector<float> want = BoosterPredict(trained.booster, data.x);
+  const std::vector<double> got = Predict(*p, data.x);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i)
+    EXPECT_NEAR(got[i], want[i], 1e-6);
+}
+
+TEST(XgboostPredictor, DartAndGblinearBoostersPredictLikeTheBooster) {
+  const auto data = MakeData(100, 3, 2, 12);
+  for (const char* booster : {"dart", "gblinear"}) {
+    const auto trained = TrainBooster(data, "binary:logistic", 4, 0, {{"booster", booster}});
+    auto p = Load({{"xgboost-model", trained.binary_model}}, "/tmp");
+    ASSERT_NE(p, nullptr) << booster;
+    const std::vector<float> want = BoosterPredict(trained.booster, data.x);
+    const std::vector<double> got = Predict(*p, data.x);
+    ASSERT_EQ(got.size(), want.size()) << booster;
+    for (std::size_t i = 0; i < got.size(); ++i)
+      EXPECT_NEAR(got[i], want[i], 1e-6) << booster;
+  }
+}
+
+TEST(XgboostPredictor, ASingleFileUnderAnotherNameIsTheModel) {
+  const auto trained = TrainBooster(MakeData(50, 2, 0, 3), "reg:squarederror", 2);
+  auto p = Load({{"model.json", trained.json_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->num_features(), 2u);
+}
+
+TEST(XgboostPredictor, MultiSoftprobGivesAProbabilityPerClass) {
+  const auto data = MakeData(300, 3, 3, 4);
+  const auto trained = TrainBooster(data, "multi:softprob", 4, 3);
+  auto p = Load({{"xgboost-model", trained.json_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->output().outputs, 3);
+  const std::vector<double> got = Predict(*p, data.x);
+  ASSERT_EQ(got.size(), data.x.rows * 3);
+  EXPECT_NEAR(got[0] + got[1] + got[2], 1.0, 1e-5);
+}
+
+TEST(XgboostPredictor, MissingValuesPredict) {
+  const auto trained = TrainBooster(MakeData(50, 2, 2, 5), "binary:logistic", 2);
+  auto p = Load({{"xgboost-model", trained.json_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  Matrix x(1, 2);
+  x.at(0, 0) = std::nanf("");
+  x.at(0, 1) = 0.5f;
+  const std::vector<double> got = Predict(*p, x);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0] > 0 && got[0] < 1);
+}
+
+TEST(XgboostPredictor, APickledBoosterIsRefusedWithHowToResave) {
+  const std::string pickle = std::string("\x80\x04\x95\x10\x00\x00\x00", 7) + "xgboost.core";
+  const std::string e = LoadError({{"xgboost-model", pickle}});
+  EXPECT_NE(e.find("pickle"), std::string::npos) << e;
+  EXPECT_NE(e.find("save_model"), std::string::npos) << e;
+}
+
+TEST(XgboostPredictor, GarbageIsRefused) {
+  EXPECT_NE(LoadError({{"xgboost-model", "this is not a model"}}).find("xgboost-model"),
+            std::string::npos);
+  EXPECT_NE(LoadError({{"xgboost-model", "{\"learner\": "}}).find("not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(LoadError({{"xgboost-model", ""}}).find("empty"), std::string::npos);
+}
+
+TEST(XgboostPredictor, ABinaryModelWhoseLengthsRunPastTheFileIsRefusedBeforeLoading) {
+  const auto trained = TrainBooster(MakeData(50, 3, 2, 13), "binary:logistic", 2);
+  std::string bad = trained.binary_model;
+  // The first tree's num_nodes: binf(4) + learner(136) + objective + booster + gbtree param(160),
+  // then 4 bytes into the tree param. Found by its value instead of computing the offset.
+  const std::size_t tree = bad.find("gbtree") + 6 + 160;
+  ASSERT_LT(tree + 8, bad.size());
+  const std::int32_t huge = 0x7fffffff;
+  std::memcpy(&bad[tree + 4], &huge, 4);
+  const std::string e = LoadError({{"xgboost-model", bad}});
+  EXPECT_NE(e.find("more than the file holds"), std::string::npos) << e;
+  EXPECT_NE(LoadError({{"xgboost-model", trained.binary_model.substr(0, 100)}}).find("truncated"),
+            std::string::npos);
+}
+
+TEST(LoadPredictor, AnArchiveWithoutAModelListsWhatItHolds) {
+  const std::string e = LoadError({{"README", "x"}, {"notes.txt", "y"}});
+  EXPECT_NE(e.find("README, notes.txt"), std::string::npos) << e;
+}
+
+TEST(KilnModelPredictor, ALinearClassifierGivesProbabilitiesAndLabels) {
+  TempDir dir;
+  const auto data = MakeData(200, 3, 2, 6);
+  auto p = Load({{"model.kiln", TrainKilnModel(data, "linear", 2, dir.path())}}, dir.path());
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->num_features(), 3u);
+  EXPECT_EQ(p->output().kind, OutputKind::kClassifier);
+  EXPECT_EQ(p->output().class_labels, (std::vector<std::string>{"0", "1"}));
+  const std::vector<double> got = Predict(*p, data.x);
+  ASSERT_EQ(got.size(), data.x.rows);
+  int right = 0;
+  for (std::size_t r = 0; r < data.x.rows; ++r) {
+    ASSERT_TRUE(got[r] >= 0 && got[r] <= 1);
+    right += (got[r] >= 0.5) == (data.y[r] == 1);
+  }
+  EXPECT_GT(right, 150);
+}
+
+TEST(KilnModelPredictor, KMeansNamesItsOutputs) {
+  TempDir dir;
+  const auto data = MakeData(100, 2, 0, 7);
+  auto p = Load({{"model.kiln", TrainKilnModel(data, "kmeans", 0, dir.path())}}, dir.path());
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->output().kind, OutputKind::kNamed);
+  EXPECT_EQ(p->output().names[0], "closest_cluster");
+  EXPECT_EQ(Predict(*p, data.x).size(), data.x.rows * 2);
+}
+
+TEST(KilnModelPredictor, ACorruptFileIsRefused) {
+  TempDir dir;
+  auto p =
+      LoadPredictor(std::vector<ArchiveFile>{{"model.kiln", "nope"}}, PredictorOptions{dir.path()});
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.error().message().find("model.kiln"), std::string::npos) << p.error().ToString();
+}
+
+TEST(XgboostPredictor, ConcurrentPredictionsAgree) {
+  const auto data = MakeData(64, 4, 2, 8);
+  const auto trained = TrainBooster(data, "binary:logistic", 10);
+  auto p = Load({{"xgboost-model", trained.json_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  const std::vector<double> want = Predict(*p, data.x);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        std::vector<double> got;
+        if (!p->Predict(data.x, &got).ok() || got != want)
+          ++mismatches;
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace kiln

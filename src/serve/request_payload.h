@@ -1,0 +1,45 @@
+// Inference request bodies: the media types an endpoint speaks and parsing a body into rows of
+// features (research note §3.2), the contract documented in docs/api.md:
+//
+//   text/csv                one row per line, features only (no label, no header), comma-separated;
+//                           an empty field is a missing value (NaN); CRLF and a trailing newline
+//                           are fine; blank lines are skipped; a quoted field is refused (features
+//                           are numbers, never text)
+//   application/json        {"instances": [{"features": [...]}, ...]}, {"instances": [[...], ...]},
+//                           {"features": [...]}, [[...], ...] or [...]; SageMaker's
+//                           {"data": {"features": {"values": [...]}}} instance form too; null is a
+//                           missing value
+//   application/jsonlines   one JSON row per line, each [...] or {"features": [...]}
+//
+// Every row must hold exactly the model's number of features. Errors are InvalidArgument naming
+// the place: `line 3, column 2: "abc" is not a number`, `instance 2: 3 values, the model takes 4
+// features`. Thread-safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "common/status.h"
+#include "learn/matrix.h"
+
+namespace kiln {
+
+enum class MediaType { kCsv, kJson, kJsonLines };
+
+// "text/csv", "application/json", "application/jsonlines".
+const char* MediaTypeName(MediaType type);
+
+// The media type of a Content-Type header, parameters and case ignored ("text/csv;
+// charset=utf-8"); an empty one is text/csv. nullopt when it is not one of the three above
+// (application/jsonl and application/x-jsonlines are accepted for JSON Lines).
+std::optional<MediaType> ParseContentType(std::string_view content_type);
+
+// The response type for an Accept header: the first supported entry of its list, with "*/*" (or no
+// header) meaning the request's own type. nullopt when no entry is supported.
+std::optional<MediaType> NegotiateAccept(std::string_view accept, MediaType request);
+
+// The rows of `body`, each of `num_features` values (see the header comment).
+Result<Matrix> ParseRows(MediaType type, std::string_view body, std::size_t num_features);
+
+}  // namespace kiln

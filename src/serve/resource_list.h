@@ -1,0 +1,37 @@
+// List* semantics shared by ListModels, ListEndpointConfigs and ListEndpoints: filters
+// (NameContains, case-insensitive; StatusEquals; Creation/LastModifiedTime After/Before,
+// exclusive), sort (SortBy CreationTime, Name or Status, ties broken by name; SortOrder) and keyset
+// pagination: NextToken is an opaque token naming the last item returned, so resources created
+// between pages neither repeat nor shift a page. Thread-safety: pure function.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "serve/endpoint_types.h"
+
+namespace kiln {
+
+// What a list sorts and filters on.
+struct ListItem {
+  std::string name;
+  std::int64_t creation_ms = 0;
+  std::int64_t last_modified_ms = 0;
+  std::string status;  // endpoints only
+};
+
+struct ListSelection {
+  std::vector<std::size_t> indices;  // into the items given, in page order
+  std::string next_token;            // empty on the last page
+};
+
+// The page of `items` that `query` asks for. InvalidArgument when MaxResults is outside 1..100 or
+// the token does not come from the same `operation` and sort.
+Result<ListSelection> SelectPage(const std::vector<ListItem>& items, const ListQuery& query,
+                                 std::string_view operation);
+
+}  // namespace kiln
