@@ -41,7 +41,9 @@ void EndpointService::ProcessEndpoint(const std::string& name) {
     case EndpointStatus::kDeleting: {
       std::lock_guard<std::mutex> lock(control_mu_);
       Unpublish(name);
-      (void)records_->DeleteEndpoint(name);  // Deleting is final: nothing else changes the record
+      // Deleting is final (nothing else changes the record); if the database refuses, the next
+      // Open removes it.
+      (void)records_->DeleteEndpoint(name);
       return;
     }
     case EndpointStatus::kCreating:
