@@ -418,6 +418,9 @@ HttpResponse S3Api::GetObject(Call& c, bool head) {
     return r;
   }
   r.stream_length = range.length;
+  for (const ObjectReader::FileSpan& span : reader->Spans(range.first, range.length))
+    r.file_spans.push_back({span.fd, span.offset, span.length});
+  r.file_owner = reader;
   auto offset = std::make_shared<std::uint64_t>(range.first);
   r.stream = [reader, offset](char* out, std::size_t n) -> Result<std::size_t> {
     ASSIGN_OR_RETURN(std::size_t got, reader->ReadAt(*offset, out, n));

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +67,16 @@ struct HttpResponse {
   // wrote into `out`, at most `n`; fewer than promised in total aborts the connection).
   std::function<Result<std::size_t>(char* out, std::size_t n)> stream;
   std::uint64_t stream_length = 0;
+  // A body sent straight from open files with sendfile(2) (plain TCP; over TLS `stream` is used
+  // instead, so set both). Their lengths add up to `stream_length`; `file_owner` keeps the
+  // descriptors open until the response is written.
+  struct FileSpan {
+    int fd = -1;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  };
+  std::vector<FileSpan> file_spans;
+  std::shared_ptr<const void> file_owner;
   // For HEAD: send the headers (Content-Length as for GET) but no body.
   bool omit_body = false;
   // Content-Length to announce when omit_body is set (the size of the entity a GET would send).

@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -102,6 +103,30 @@ class FdStream {
         continue;
       }
       return false;
+    }
+    return true;
+  }
+
+  bool tls() const { return ssl_ != nullptr; }
+
+  // Sends `length` bytes of file `file_fd` at `offset` with sendfile(2); plain TCP only.
+  bool SendFile(int file_fd, std::uint64_t offset, std::uint64_t length) {
+    off_t off = static_cast<off_t>(offset);
+    while (length > 0) {
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length, 1 << 30));
+      const ssize_t w = ::sendfile(fd_, file_fd, &off, want);
+      if (w > 0) {
+        length -= static_cast<std::uint64_t>(w);
+        continue;
+      }
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!Wait(POLLOUT))
+          return false;
+        continue;
+      }
+      return false;  // an error, or the file is shorter than promised
     }
     return true;
   }
@@ -292,6 +317,15 @@ bool WriteResponse(FdStream& stream, HttpResponse& r, bool keep_alive) {
     head += r.body;
     return stream.WriteAll(head.data(), head.size());
   }
+  if (!r.file_spans.empty() && !stream.tls()) {
+    if (!stream.WriteAll(head.data(), head.size()))
+      return false;
+    for (const HttpResponse::FileSpan& span : r.file_spans) {
+      if (!stream.SendFile(span.fd, span.offset, span.length))
+        return false;
+    }
+    return true;
+  }
   if (!stream.WriteAll(head.data(), head.size()))
     return false;
   std::string buf(1 << 20, '\0');
@@ -443,6 +477,11 @@ void HttpServer::AcceptLoop() {
       continue;
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    // A client that stops reading makes blocking writes (send, sendfile) give up with EAGAIN.
+    timeval send_timeout{};
+    send_timeout.tv_sec = static_cast<time_t>(options_.idle_timeout.count() / 1000);
+    send_timeout.tv_usec = static_cast<suseconds_t>(options_.idle_timeout.count() % 1000 * 1000);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof(send_timeout));
     char host[INET6_ADDRSTRLEN] = "";
     if (addr.ss_family == AF_INET)
       ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, host, sizeof(host));

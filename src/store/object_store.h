@@ -79,6 +79,21 @@ class ObjectReader {
   virtual const ObjectInfo& info() const = 0;
   // Reads up to `n` bytes at `offset` into `out`; returns the count (0 only at the end).
   virtual Result<std::size_t> ReadAt(std::uint64_t offset, char* out, std::size_t n) = 0;
+
+  // A piece of an open file: `length` bytes at `offset` of descriptor `fd`.
+  struct FileSpan {
+    int fd = -1;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  };
+  // The open files that hold the object's bytes [offset, offset + length), in order, so a server
+  // can send them without copying (sendfile). Empty when the reader cannot say (use ReadAt). The
+  // descriptors stay valid while the reader lives.
+  virtual std::vector<FileSpan> Spans(std::uint64_t offset, std::uint64_t length) const {
+    (void)offset;
+    (void)length;
+    return {};
+  }
 };
 
 struct ListObjectsQuery {

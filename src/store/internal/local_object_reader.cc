@@ -39,4 +39,24 @@ Result<std::size_t> LocalObjectReader::ReadAt(std::uint64_t offset, char* out, s
   return done;
 }
 
+std::vector<ObjectReader::FileSpan> LocalObjectReader::Spans(std::uint64_t offset,
+                                                             std::uint64_t length) const {
+  std::vector<FileSpan> out;
+  if (offset >= info_.size)
+    return out;
+  length = std::min(length, info_.size - offset);
+  for (const OpenSegment& seg : segments_) {
+    if (length == 0)
+      break;
+    if (offset >= seg.start + seg.length)
+      continue;
+    const std::uint64_t in_segment = offset - seg.start;
+    const std::uint64_t take = std::min(length, seg.length - in_segment);
+    out.push_back({seg.fd.get(), in_segment, take});
+    offset += take;
+    length -= take;
+  }
+  return out;
+}
+
 }  // namespace kiln::store_internal

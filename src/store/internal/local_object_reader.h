@@ -31,6 +31,7 @@ class LocalObjectReader final : public ObjectReader {
 
   const ObjectInfo& info() const override { return info_; }
   Result<std::size_t> ReadAt(std::uint64_t offset, char* out, std::size_t n) override;
+  std::vector<FileSpan> Spans(std::uint64_t offset, std::uint64_t length) const override;
 
  private:
   const ObjectInfo info_;
