@@ -7,6 +7,7 @@
 #include "api/s3_xml.h"
 #include "auth/sigv4.h"
 #include "common/digest.h"
+#include "common/markup_escape.h"
 #include "store/object_store.h"
 
 namespace kiln {

@@ -1,6 +1,7 @@
-// Small helpers for S3's REST-XML protocol: escaping, a tiny element writer, timestamps in the two
-// formats S3 uses (ISO-8601 in bodies, RFC 1123 in headers), and parsing of the request bodies S3
-// clients send (DeleteObjects, CompleteMultipartUpload). Stateless and thread-safe.
+// Small helpers for S3's REST-XML protocol: a tiny element writer (text escaped with
+// common/markup_escape.h's XmlEscape), timestamps in the two formats S3 uses (ISO-8601 in bodies,
+// RFC 1123 in headers), and parsing of the request bodies S3 clients send (DeleteObjects,
+// CompleteMultipartUpload). Stateless and thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -13,8 +14,6 @@
 #include "common/status.h"
 
 namespace kiln {
-
-std::string XmlEscape(std::string_view s);
 
 // Builds an XML document element by element: Open("A"), Leaf("B", "text"), Close("A").
 class XmlWriter {

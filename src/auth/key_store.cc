@@ -3,7 +3,7 @@
 //                            "created_unix": 1764000000, "description": "..."}, ...]}
 // Every change is a read-modify-write under an flock on `<path>.lock`, so the server and a
 // concurrent `kiln keys create` never lose each other's key; the file itself is replaced
-// atomically with mode 0600 from creation (auth/internal/private_file.h).
+// atomically with mode 0600 from creation (WriteFileAtomic with a mode).
 #include "auth/key_store.h"
 
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "auth/internal/private_file.h"
+#include "auth/internal/file_lock.h"
 #include "common/digest.h"
 #include "common/file_util.h"
 
@@ -176,7 +176,7 @@ Status KeyStore::RefreshLocked() const {
 }
 
 Status KeyStore::SaveLocked() const {
-  RETURN_IF_ERROR(auth_internal::WritePrivateFileAtomic(path_, SerializeKeys(keys_)));
+  RETURN_IF_ERROR(WriteFileAtomic(path_, SerializeKeys(keys_), 0600));
   ASSIGN_OR_RETURN(FileStamp stamp, StatFile(path_));
   file_mtime_ns_ = stamp.mtime_ns;
   file_size_ = stamp.size;

@@ -7,6 +7,7 @@
 
 #include "automl/report_charts.h"
 #include "common/csv_field.h"
+#include "common/markup_escape.h"
 #include "common/number_format.h"
 
 namespace kiln {
@@ -307,17 +308,17 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
                              const DataProvenance& data) {
   std::string h;
   h += "<!doctype html><html><head><meta charset=\"utf-8\"><title>Kiln AutoML report: " +
-       EscapeHtml(o.target) +
+       HtmlEscape(o.target) +
        "</title><style>"
        "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}"
        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;"
        "text-align:left}th{background:#f3f3f3}.num{text-align:right;font-variant-numeric:tabular-"
        "nums}"
        ".bar{background:#4a7bd0;height:10px;display:inline-block}</style></head><body>";
-  h += "<h1>AutoML report: predicting <code>" + EscapeHtml(o.target) + "</code></h1>";
+  h += "<h1>AutoML report: predicting <code>" + HtmlEscape(o.target) + "</code></h1>";
   h += "<h2>Summary</h2><table>";
   auto row = [&](const std::string& k, const std::string& v) {
-    h += "<tr><th>" + EscapeHtml(k) + "</th><td>" + EscapeHtml(v) + "</td></tr>";
+    h += "<tr><th>" + HtmlEscape(k) + "</th><td>" + HtmlEscape(v) + "</td></tr>";
   };
   row("Data", data.path + " (" + std::to_string(r.rows) + " rows, sha256 " + data.sha256 + ")");
   row("Problem type", std::string(TaskName(r.problem.task)) + " — " + r.problem.reason);
@@ -334,13 +335,13 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
        "member is the bag of its fold models.</p><table><tr><th>candidate</th><th>learner</th>"
        "<th>weight</th></tr>";
   for (const EnsembleMember& m : r.model.members) {
-    h += "<tr><td>" + EscapeHtml(m.candidate) + "</td><td>" + EscapeHtml(m.algorithm) +
+    h += "<tr><td>" + HtmlEscape(m.candidate) + "</td><td>" + HtmlEscape(m.algorithm) +
          "</td><td class=num><span class=bar style=\"width:" + Fixed(m.weight * 200, 0) +
          "px\"></span> " + Fixed(m.weight, 3) + "</td></tr>";
   }
   h += "</table><h3>Out-of-fold scores of the ensemble</h3><table>";
   for (const auto& [k, v] : r.ensemble_scores) {
-    h += "<tr><th>" + EscapeHtml(k) + "</th><td class=num>" + Fixed(v, 5) + "</td></tr>";
+    h += "<tr><th>" + HtmlEscape(k) + "</th><td class=num>" + Fixed(v, 5) + "</td></tr>";
   }
   h += "</table>";
   h += ImportanceChart(r);
@@ -357,18 +358,18 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
   for (const CandidateSummary& c : r.leaderboard) {
     bool ok = c.error.empty();
     h += "<tr><td>" + (ok ? std::to_string(++rank) : std::string("-")) + "</td><td>" +
-         EscapeHtml(c.id) + "</td><td>" + EscapeHtml(c.algorithm) + "</td><td class=num>" +
+         HtmlEscape(c.id) + "</td><td>" + HtmlEscape(c.algorithm) + "</td><td class=num>" +
          (ok ? Fixed(c.cv_mean, 5) : "failed") + "</td><td class=num>" +
          (ok ? Fixed(c.cv_sd, 4) : "") + "</td><td class=num>" + Fixed(c.train_seconds, 2) +
          "</td><td class=num>" + Fixed(c.predict_us_per_row, 2) + "</td><td class=num>" +
          (c.ensemble_weight > 0 ? Fixed(c.ensemble_weight, 3) : "") + "</td><td>" +
-         EscapeHtml(FormatHyperParams(c.hyperparameters) + ModelInfo(c)) +
-         (ok ? "" : "<br>" + EscapeHtml(c.error)) + "</td></tr>";
+         HtmlEscape(FormatHyperParams(c.hyperparameters) + ModelInfo(c)) +
+         (ok ? "" : "<br>" + HtmlEscape(c.error)) + "</td></tr>";
   }
   h +=
       "</table><h2>Columns</h2><p>Features used: " + std::to_string(r.features.size()) + "</p><ul>";
   for (const auto& [name, why] : r.dropped) {
-    h += "<li>dropped <code>" + EscapeHtml(name) + "</code>: " + EscapeHtml(why) + "</li>";
+    h += "<li>dropped <code>" + HtmlEscape(name) + "</code>: " + HtmlEscape(why) + "</li>";
   }
   h += "</ul></body></html>\n";
   return h;

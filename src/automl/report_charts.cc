@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/markup_escape.h"
+
 namespace kiln {
 namespace {
 
@@ -45,29 +47,6 @@ std::vector<double> Ticks(double lo, double hi, int target) {
 }
 
 }  // namespace
-
-std::string EscapeHtml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string SvgXYChart(const std::vector<Series>& series, const std::string& x_label,
                        const std::string& y_label, int width, int height) {
@@ -112,9 +91,9 @@ std::string SvgXYChart(const std::vector<Series>& series, const std::string& x_l
            Tick(v) + "</text>";
   }
   svg += "<text x=\"" + Num(l + w / 2) + "\" y=\"" + Num(height - 6.0) +
-         "\" text-anchor=\"middle\">" + EscapeHtml(x_label) + "</text>";
+         "\" text-anchor=\"middle\">" + HtmlEscape(x_label) + "</text>";
   svg += "<text transform=\"translate(12," + Num(t + h / 2) +
-         ") rotate(-90)\" text-anchor=\"middle\">" + EscapeHtml(y_label) + "</text>";
+         ") rotate(-90)\" text-anchor=\"middle\">" + HtmlEscape(y_label) + "</text>";
   double legend_y = t + 14;
   for (const Series& s : series) {
     std::string path;
@@ -135,7 +114,7 @@ std::string SvgXYChart(const std::vector<Series>& series, const std::string& x_l
     if (!s.label.empty()) {
       svg += "<rect x=\"" + Num(l + w - 150) + "\" y=\"" + Num(legend_y - 8) +
              "\" width=\"10\" height=\"10\" fill=\"" + s.color + "\"/><text x=\"" +
-             Num(l + w - 136) + "\" y=\"" + Num(legend_y + 1) + "\">" + EscapeHtml(s.label) +
+             Num(l + w - 136) + "\" y=\"" + Num(legend_y + 1) + "\">" + HtmlEscape(s.label) +
              "</text>";
       legend_y += 15;
     }
@@ -167,7 +146,7 @@ std::string SvgBarChart(const std::vector<std::string>& labels, std::span<const 
     double v = std::isfinite(values[i]) ? values[i] : 0;
     double a = std::min(px(0), px(v)), z = std::max(px(0), px(v));
     svg += "<text x=\"" + Num(label_w - 6.0) + "\" y=\"" + Num(y + 12) + "\" text-anchor=\"end\">" +
-           EscapeHtml(labels[i]) + "</text>";
+           HtmlEscape(labels[i]) + "</text>";
     svg += "<rect x=\"" + Num(a) + "\" y=\"" + Num(y + 3) + "\" width=\"" +
            Num(std::max(1.0, z - a)) + "\" height=\"" + Num(row - 6.0) + "\" fill=\"#4a7bd0\"/>";
     if (i < errors.size() && errors[i] > 0) {
@@ -179,7 +158,7 @@ std::string SvgBarChart(const std::vector<std::string>& labels, std::span<const 
         "<text x=\"" + Num(z + 4) + "\" y=\"" + Num(y + 12) + "\">" + Tick(values[i]) + "</text>";
   }
   svg += "<text x=\"" + Num(label_w + w / 2) + "\" y=\"" + std::to_string(height - 6) +
-         "\" text-anchor=\"middle\">" + EscapeHtml(value_label) + "</text>";
+         "\" text-anchor=\"middle\">" + HtmlEscape(value_label) + "</text>";
   return svg + "</svg>";
 }
 
@@ -202,10 +181,10 @@ std::string SvgConfusionMatrix(const std::vector<std::string>& classes,
          std::to_string(t + cell * n / 2) + ") rotate(-90)\" text-anchor=\"middle\">actual</text>";
   for (int i = 0; i < n; ++i) {
     svg += "<text x=\"" + std::to_string(l + cell * i + cell / 2) + "\" y=\"" +
-           std::to_string(t - 6) + "\" text-anchor=\"middle\">" + EscapeHtml(classes[i]) +
+           std::to_string(t - 6) + "\" text-anchor=\"middle\">" + HtmlEscape(classes[i]) +
            "</text><text x=\"" + std::to_string(l - 6) + "\" y=\"" +
            std::to_string(t + cell * i + cell / 2 + 4) + "\" text-anchor=\"end\">" +
-           EscapeHtml(classes[i]) + "</text>";
+           HtmlEscape(classes[i]) + "</text>";
     for (int j = 0; j < n; ++j) {
       double f = static_cast<double>(counts[i][j]) / mx;
       char color[16];

@@ -29,6 +29,4 @@ std::string SvgBarChart(const std::vector<std::string>& labels, std::span<const 
 std::string SvgConfusionMatrix(const std::vector<std::string>& classes,
                                const std::vector<std::vector<long>>& counts);
 
-std::string EscapeHtml(const std::string& s);
-
 }  // namespace kiln

@@ -1,6 +1,7 @@
 #include "common/file_util.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,7 +10,6 @@
 #include <random>
 
 namespace kiln {
-namespace {
 
 Status ErrnoStatus(const std::string& what, const std::string& path) {
   int e = errno;
@@ -32,7 +32,16 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   return Status::Ok();
 }
 
-}  // namespace
+Status FsyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return ErrnoStatus("cannot open directory", dir);
+  Status s;
+  if (::fsync(fd) != 0)
+    s = ErrnoStatus("cannot fsync directory", dir);
+  ::close(fd);
+  return s;
+}
 
 Result<std::string> ReadFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -61,7 +70,8 @@ Result<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+Status WriteFileAtomic(const std::string& path, std::string_view contents,
+                       std::optional<unsigned> mode) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.parent_path();
@@ -70,10 +80,14 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
   std::random_device rd;
   std::string tmp =
       (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()))).string();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode.value_or(0644));
   if (fd < 0)
     return ErrnoStatus("cannot create", tmp);
-  Status s = WriteAll(fd, contents, tmp);
+  Status s;
+  if (mode.has_value() && ::fchmod(fd, *mode) != 0)  // exactly `mode`, whatever the umask
+    s = ErrnoStatus("cannot chmod", tmp);
+  if (s.ok())
+    s = WriteAll(fd, contents, tmp);
   if (s.ok() && ::fsync(fd) != 0)
     s = ErrnoStatus("cannot fsync", tmp);
   ::close(fd);
@@ -83,11 +97,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
     ::unlink(tmp.c_str());
     return s;
   }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  // Best effort: the new file is in place; a directory that cannot be fsync'd does not undo that.
+  static_cast<void>(FsyncDirectory(dir.string()));
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 #include "common/file_util.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
@@ -38,6 +39,30 @@ TEST(FileUtilTest, WriteThenReadReturnsSameBytes) {
 
 TEST(FileUtilTest, ReadingAMissingFileIsNotFound) {
   EXPECT_EQ(ReadFile("/nonexistent/kiln/x").error().code(), StatusCode::kNotFound);
+}
+
+TEST(FileUtilTest, AGivenModeIsExactWhateverTheUmaskWhileTheDefaultFollowsIt) {
+  const std::string dir = TempDir();
+  const auto mode_of = [](const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 07777;
+  };
+  const mode_t old_umask = ::umask(077);
+  ASSERT_TRUE(WriteFileAtomic(dir + "/default", "d").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/shared", "s", 0640).ok());
+  ::umask(0);
+  ASSERT_TRUE(WriteFileAtomic(dir + "/secret", "k", 0600).ok());
+  ::umask(old_umask);
+  EXPECT_EQ(mode_of(dir + "/default"), 0600u);
+  EXPECT_EQ(mode_of(dir + "/shared"), 0640u);
+  EXPECT_EQ(mode_of(dir + "/secret"), 0600u);
+  EXPECT_EQ(ReadFile(dir + "/secret").value(), "k");
+}
+
+TEST(FileUtilTest, FsyncDirectoryNeedsADirectory) {
+  EXPECT_TRUE(FsyncDirectory(TempDir()).ok());
+  EXPECT_EQ(FsyncDirectory("/nonexistent/kiln").code(), StatusCode::kNotFound);
 }
 
 TEST(FileUtilTest, NonEmptyOutputDirNeedsOverwrite) {

@@ -1,4 +1,4 @@
-#include "jobs/tar_gz.h"
+#include "common/tar_gz.h"
 
 #include <zlib.h>
 
@@ -87,7 +87,7 @@ Result<std::string> Gunzip(std::string_view gz, std::uint64_t max_bytes) {
     const int rc = inflate(&zs, Z_NO_FLUSH);
     out.append(buf.data(), buf.size() - zs.avail_out);
     if (out.size() > max_bytes) {
-      status = Status::InvalidArgument("archive: larger than " + std::to_string(max_bytes) +
+      status = Status::InvalidArgument("the archive is larger than " + std::to_string(max_bytes) +
                                        " bytes uncompressed");
       break;
     }
@@ -101,7 +101,8 @@ Result<std::string> Gunzip(std::string_view gz, std::uint64_t max_bytes) {
       continue;
     }
     if (rc != Z_OK) {
-      status = Status::Corruption(std::string("gzip: ") + (zs.msg ? zs.msg : "truncated data"));
+      status = Status::Corruption(std::string("gzip: ") +
+                                  (zs.msg != nullptr ? zs.msg : "the data is truncated"));
       break;
     }
   }
@@ -121,7 +122,7 @@ Result<std::uint64_t> ParseNumber(const char* p, std::size_t width) {
     std::uint64_t v = u[0] & 0x7f;
     for (std::size_t i = 1; i < width; ++i) {
       if (v >> 56)
-        return Status::Corruption("tar: number too large");
+        return Status::Corruption("tar: a size field is too large");
       v = (v << 8) | u[i];
     }
     return v;
@@ -134,7 +135,7 @@ Result<std::uint64_t> ParseNumber(const char* p, std::size_t width) {
     v = (v << 3) | static_cast<std::uint64_t>(p[i] - '0');
   for (; i < width; ++i) {
     if (p[i] != ' ' && p[i] != '\0')
-      return Status::Corruption("tar: bad octal field");
+      return Status::Corruption("tar: a numeric header field is not octal");
   }
   return v;
 }
@@ -148,7 +149,7 @@ std::string PaxPath(std::string_view records) {
       break;
     std::size_t len = 0;
     for (char c : records.substr(0, space)) {
-      if (c < '0' || c > '9')
+      if (c < '0' || c > '9' || len > records.size())
         return path;
       len = len * 10 + static_cast<std::size_t>(c - '0');
     }
@@ -204,6 +205,9 @@ Result<std::vector<TarEntry>> ReadTarGz(std::string_view bytes, std::uint64_t ma
       static_cast<unsigned char>(bytes[1]) == 0x8b) {
     ASSIGN_OR_RETURN(inflated, Gunzip(bytes, max_bytes));
     tar = inflated;
+  } else if (bytes.size() > max_bytes) {
+    return Status::InvalidArgument("the archive is larger than " + std::to_string(max_bytes) +
+                                   " bytes");
   }
   std::vector<TarEntry> out;
   std::string long_name;
@@ -217,11 +221,13 @@ Result<std::vector<TarEntry>> ReadTarGz(std::string_view bytes, std::uint64_t ma
       sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
     ASSIGN_OR_RETURN(std::uint64_t stored_sum, ParseNumber(h + 148, 8));
     if (stored_sum != sum)
-      return Status::Corruption("tar: header checksum mismatch at offset " + std::to_string(pos));
+      return Status::Corruption("tar: header checksum mismatch at offset " + std::to_string(pos) +
+                                " (not a tar archive?)");
     ASSIGN_OR_RETURN(std::uint64_t size, ParseNumber(h + 124, 12));
     const std::size_t data_at = pos + kBlock;
     if (size > tar.size() - data_at)
-      return Status::Corruption("tar: entry at offset " + std::to_string(pos) + " is truncated");
+      return Status::Corruption("tar: the entry at offset " + std::to_string(pos) +
+                                " is truncated");
     const std::string_view data = tar.substr(data_at, size);
     pos = data_at + (size + kBlock - 1) / kBlock * kBlock;
     const char type = h[156];
@@ -252,7 +258,7 @@ Result<std::vector<TarEntry>> ReadTarGz(std::string_view bytes, std::uint64_t ma
     out.push_back({std::move(name), std::string(data)});
   }
   if (pos == 0)
-    return Status::Corruption("tar: not an archive (no complete header)");
+    return Status::Corruption("not a tar.gz archive (no complete tar header)");
   return out;  // tolerate a missing end-of-archive marker, as GNU tar does
 }
 

@@ -1,4 +1,4 @@
-#include "jobs/tar_gz.h"
+#include "common/tar_gz.h"
 
 #include <gtest/gtest.h>
 
@@ -58,6 +58,30 @@ TEST(TarGzTest, CorruptBytesAreCorruption) {
   std::string tar(1024, '\0');
   tar[0] = 'a';  // a header whose checksum is wrong
   EXPECT_EQ(ReadTarGz(tar).status().code(), StatusCode::kCorruption);
+}
+
+TEST(TarGzTest, GarbageIsCorruption) {
+  auto files = ReadTarGz(std::string(2000, 'z'));
+  ASSERT_FALSE(files.ok());
+  EXPECT_EQ(files.error().code(), StatusCode::kCorruption);
+  EXPECT_FALSE(ReadTarGz("short").ok());
+}
+
+TEST(TarGzTest, DropsALeadingDotSlash) {
+  auto files = ReadTarGz(*WriteTarGz(std::vector<TarEntry>{{"./model.kiln", "m"}}, 0));
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ(files->at(0).name, "model.kiln");
+}
+
+TEST(TarGzTest, TheUnpackedSizeIsBounded) {
+  const std::vector<TarEntry> in = {{"a", std::string(100000, 'a')}};
+  auto gz = ReadTarGz(*WriteTarGz(in, 0), 50000);
+  ASSERT_FALSE(gz.ok());
+  EXPECT_EQ(gz.error().code(), StatusCode::kInvalidArgument);
+  auto tar = ReadTarGz(std::string(100000, '\0'), 50000);  // an uncompressed .tar
+  ASSERT_FALSE(tar.ok());
+  EXPECT_EQ(tar.error().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(TarGzTest, ReadsWhatGnuTarWrites) {

@@ -95,14 +95,8 @@ class FdStream {
         n -= static_cast<std::size_t>(w);
         continue;
       }
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        if (!Wait(POLLOUT))
-          return false;
-        continue;
-      }
-      return false;
+      if (!WaitToRetryWrite(w))
+        return false;
     }
     return true;
   }
@@ -119,14 +113,8 @@ class FdStream {
         length -= static_cast<std::uint64_t>(w);
         continue;
       }
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        if (!Wait(POLLOUT))
-          return false;
-        continue;
-      }
-      return false;  // an error, or the file is shorter than promised
+      if (!WaitToRetryWrite(w))
+        return false;  // an error, a stall, or the file is shorter than promised
     }
     return true;
   }
@@ -153,6 +141,16 @@ class FdStream {
         continue;
       return false;
     }
+  }
+
+  // After send(2) or sendfile(2) wrote nothing (`w` <= 0): whether to try again (EINTR, or EAGAIN
+  // once the socket takes data again); false on an error, end of file or a stall past the timeout.
+  bool WaitToRetryWrite(ssize_t w) {
+    if (w < 0 && errno == EINTR)
+      return true;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return Wait(POLLOUT);
+    return false;
   }
 
   // After an SSL call failed with `err`: waits for the socket when OpenSSL asks to.

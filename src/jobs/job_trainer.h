@@ -27,10 +27,10 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/tar_gz.h"
 #include "jobs/csv_dataset.h"
 #include "jobs/job_control.h"
 #include "jobs/job_log.h"
-#include "jobs/tar_gz.h"
 #include "jobs/training_plan.h"
 
 namespace kiln {

@@ -134,23 +134,13 @@ TEST(TrainingRequestTest, ResourcesAndStoppingConditionAreChecked) {
   ExpectError(r, "HyperParameters.num_round: must be a string");
 }
 
-TEST(TrainingRequestTest, ImagesResolveIgnoringRegistryAndTag) {
-  const std::vector<std::pair<std::string, Algorithm>> cases = {
-      {"683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", Algorithm::kXgboost},
-      {"811284229777.dkr.ecr.us-east-1.amazonaws.com/xgboost:1", Algorithm::kXgboost},
-      {"xgboost:1", Algorithm::kXgboost},
-      {"382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1", Algorithm::kLinearLearner},
-      {"404615174143.dkr.ecr.us-east-2.amazonaws.com/knn:1", Algorithm::kKnn},
-      {"kmeans:1", Algorithm::kKMeans},
-      {"pca@sha256:abc", Algorithm::kPca},
-      {"registry.local:5000/team/kiln-random-forest:latest", Algorithm::kKilnRandomForest},
-      {"kiln-extra-trees", Algorithm::kKilnExtraTrees},
-  };
-  for (const auto& [image, algorithm] : cases) {
-    auto a = ResolveAlgorithm(image, "", {});
-    ASSERT_TRUE(a.ok()) << image << ": " << a.status().ToString();
-    EXPECT_EQ(*a, algorithm) << image;
-  }
+TEST(TrainingRequestTest, ImagesAndAlgorithmNamesResolve) {
+  // The names and the repository-name rule are tested in src/images/builtin_image_test.cc.
+  EXPECT_EQ(*ResolveAlgorithm(
+                "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", "", {}),
+            Algorithm::kXgboost);
+  EXPECT_EQ(*ResolveAlgorithm("registry.local:5000/team/kiln-random-forest:latest", "", {}),
+            Algorithm::kKilnRandomForest);
   EXPECT_EQ(*ResolveAlgorithm("", "kiln-knn", {}), Algorithm::kKilnKnn);
   EXPECT_EQ(*ResolveAlgorithm("", "arn:aws:sagemaker:us-east-1:1:algorithm/kiln-pca", {}),
             Algorithm::kKilnPca);

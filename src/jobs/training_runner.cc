@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <memory>
 
+#include "common/tar_gz.h"
 #include "jobs/channel_download.h"
 #include "jobs/csv_dataset.h"
 #include "jobs/job_trainer.h"
-#include "jobs/tar_gz.h"
 #include "store/object_store.h"
 
 namespace kiln {

@@ -124,11 +124,8 @@ Result<TrainedArtifact> TrainXgboostJob(const TrainerInput& in) {
     return Status::Cancelled("xgboost: stopped after " + std::to_string(rounds) + " rounds");
 
   if (early_stopping && best_iteration + 1 < rounds) {
-    BoosterHandle sliced = nullptr;
-    RETURN_IF_ERROR(XgbCheck(XGBoosterSlice(h, 0, best_iteration + 1, 1, &sliced),
-                             StatusCode::kInternal, "xgboost: trimming to the best iteration"));
-    booster.reset(sliced);
-    h = sliced;
+    RETURN_IF_ERROR(XgbKeepFirstRounds(&booster, best_iteration + 1));
+    h = booster.get();
   }
   if (early_stopping) {
     char text[64];

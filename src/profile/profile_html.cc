@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "common/markup_escape.h"
 #include "profile/internal/format.h"
 #include "profile/internal/svg_chart.h"
 #include "profile/profile_render.h"
@@ -17,7 +18,7 @@ using profile_internal::FormatPercent;
 using profile_internal::FormatStat;
 using profile_internal::HistogramSvg;
 
-std::string H(const std::string& s) { return profile_internal::HtmlEscape(s); }
+std::string H(const std::string& s) { return HtmlEscape(s); }
 
 constexpr const char* kStyle = R"CSS(
 *{box-sizing:border-box}

@@ -1,7 +1,6 @@
 // The http(s) ObjectSource (see http_source.h): HEAD, resumable ranged GETs, redirects.
 #include "s3client/http_source.h"
 
-#include <algorithm>
 #include <charconv>
 #include <functional>
 
@@ -47,15 +46,15 @@ class HttpSource final : public ObjectSource {
   std::string name() const override { return name_; }
 
   Result<SourceInfo> Stat() override {
-    for (int attempt = 0;; ++attempt) {
-      const bool can_retry = attempt < options_.retry.max_retries;
+    RetryCounter retry(options_.retry);
+    while (true) {
       Result<HttpClientResponse> r = Follow("HEAD", {}, nullptr, nullptr);
       if (!r.ok()) {
-        if (can_retry && IsTransientTransportError(r.error())) {
-          SleepBeforeRetry(options_.retry, attempt);
+        if (retry.CanRetry() && IsTransientTransportError(r.error())) {
+          retry.Wait();
           continue;
         }
-        return GaveUp(r.error(), attempt);
+        return retry.GaveUp(r.error());
       }
       if (r->status == 405 || r->status == 501) {
         // No HEAD: stream it blind (no size, no resume).
@@ -64,11 +63,11 @@ class HttpSource final : public ObjectSource {
         return info_;
       }
       if (r->status < 200 || r->status >= 300) {
-        if (can_retry && IsRetryableHttpStatus(r->status, "")) {
-          SleepBeforeRetry(options_.retry, attempt);
+        if (retry.CanRetry() && IsRetryableHttpStatus(r->status, "")) {
+          retry.Wait();
           continue;
         }
-        return GaveUp(HttpError(r->status), attempt);
+        return retry.GaveUp(HttpError(r->status));
       }
       info_ = SourceInfo{};
       if (auto cl = r->Header("content-length"); cl && !r->Header("transfer-encoding")) {
@@ -90,21 +89,7 @@ class HttpSource final : public ObjectSource {
   }
 
   Status ReadFrom(std::uint64_t offset, const BodySink& sink) override {
-    std::uint64_t position = offset;
-    std::uint64_t skip = 0;
-    Status sink_status;
-    const BodySink wrapped = [&](std::string_view chunk) -> Status {
-      if (skip > 0) {
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(skip, chunk.size()));
-        skip -= n;
-        chunk.remove_prefix(n);
-      }
-      if (chunk.empty())
-        return Status::Ok();
-      position += chunk.size();
-      sink_status = sink(chunk);
-      return sink_status;
-    };
+    ResumingSink download(offset, sink);
     const std::function<Status(const HttpClientResponse&)> on_head =
         [&](const HttpClientResponse& head) -> Status {
       if (head.status < 200 || head.status >= 300)
@@ -116,40 +101,41 @@ class HttpSource final : public ObjectSource {
         return Status::FailedPrecondition(name_ + " changed while it was being imported (ETag " +
                                           etag_ + " -> " + etag + ")")
             .WithReason("SourceChanged");
-      skip = head.status == 200 ? position : 0;
+      download.SkipFirst(head.status == 200 ? download.position() : 0);
       return Status::Ok();
     };
-    for (int attempt = 0;;) {
+    RetryCounter retry(options_.retry);
+    while (true) {
       HttpHeaderList headers;
-      if (position > 0 && info_.ranges)
-        headers.emplace_back("Range", "bytes=" + std::to_string(position) + "-");
+      if (download.position() > 0 && info_.ranges)
+        headers.emplace_back("Range", "bytes=" + std::to_string(download.position()) + "-");
       headers.emplace_back("Accept-Encoding", "identity");
-      const std::uint64_t before = position;
-      Result<HttpClientResponse> r = Follow("GET", headers, &wrapped, &on_head);
-      if (!sink_status.ok())
-        return sink_status;
-      if (position > before)
-        attempt = 0;
-      const bool can_retry = attempt < options_.retry.max_retries;
+      download.StartAttempt();
+      Result<HttpClientResponse> r = Follow("GET", headers, &download.sink(), &on_head);
+      if (!download.sink_status().ok())
+        return download.sink_status();
+      if (download.progressed())
+        retry.Reset();
+      const std::uint64_t position = download.position();
       if (!r.ok()) {
-        if (can_retry && IsTransientTransportError(r.error())) {
+        if (retry.CanRetry() && IsTransientTransportError(r.error())) {
           if (!info_.resumable() && position > offset)
             return r.error().WithContext(name_ +
                                          " (the download broke midway and the server "
                                          "sends no ETag or Last-Modified to resume it)");
-          SleepBeforeRetry(options_.retry, attempt++);
+          retry.Wait();
           continue;
         }
-        return GaveUp(r.error(), attempt);
+        return retry.GaveUp(r.error());
       }
       if (r->status == 416 && info_.size && position == *info_.size)
         return Status::Ok();
       if (r->status < 200 || r->status >= 300) {
-        if (can_retry && IsRetryableHttpStatus(r->status, "")) {
-          SleepBeforeRetry(options_.retry, attempt++);
+        if (retry.CanRetry() && IsRetryableHttpStatus(r->status, "")) {
+          retry.Wait();
           continue;
         }
-        return GaveUp(HttpError(r->status), attempt);
+        return retry.GaveUp(HttpError(r->status));
       }
       if (info_.size && position != *info_.size)
         return Status::IoError(name_ + " ended after " + std::to_string(position) + " of " +

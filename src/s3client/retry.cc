@@ -36,6 +36,25 @@ bool IsRetryableHttpStatus(int http_status, std::string_view s3_code) {
   return http_status == 429 || (http_status >= 500 && http_status != 501);
 }
 
+ResumingSink::ResumingSink(std::uint64_t offset, const BodySink& sink)
+    : sink_(sink),
+      wrapped_([this](std::string_view chunk) { return Deliver(chunk); }),
+      position_(offset),
+      attempt_start_(offset) {}
+
+Status ResumingSink::Deliver(std::string_view chunk) {
+  if (skip_ > 0) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(skip_, chunk.size()));
+    skip_ -= n;
+    chunk.remove_prefix(n);
+  }
+  if (chunk.empty())
+    return Status::Ok();
+  position_ += chunk.size();
+  sink_status_ = sink_(chunk);
+  return sink_status_;
+}
+
 Status GaveUp(const Status& status, int retries) {
   if (status.ok() || retries <= 0)
     return status;

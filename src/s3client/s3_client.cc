@@ -162,23 +162,23 @@ Result<HttpClientResponse> S3Client::SendOnce(
 
 Result<HttpClientResponse> S3Client::Send(const Call& call) {
   const std::string resource = S3Resource(call.bucket, call.key);
-  for (int attempt = 0;; ++attempt) {
+  RetryCounter retry(options_.retry);
+  while (true) {
     Result<HttpClientResponse> r = SendOnce(call, nullptr);
-    const bool last = attempt >= options_.retry.max_retries;
     if (!r.ok()) {
-      if (!last && IsTransientTransportError(r.error())) {
-        SleepBeforeRetry(options_.retry, attempt);
+      if (retry.CanRetry() && IsTransientTransportError(r.error())) {
+        retry.Wait();
         continue;
       }
-      return GaveUp(r.error(), attempt).WithContext(resource);
+      return retry.GaveUp(r.error()).WithContext(resource);
     }
     if (r->status >= 200 && r->status < 300)
       return r;
-    if (!last && IsRetryableHttpStatus(r->status, S3ErrorCode(r->body))) {
-      SleepBeforeRetry(options_.retry, attempt);
+    if (retry.CanRetry() && IsRetryableHttpStatus(r->status, S3ErrorCode(r->body))) {
+      retry.Wait();
       continue;
     }
-    return GaveUp(StatusFromS3Error(r->status, r->body, resource), attempt);
+    return retry.GaveUp(StatusFromS3Error(r->status, r->body, resource));
   }
 }
 
@@ -199,23 +199,10 @@ Result<S3ObjectInfo> S3Client::GetObject(const std::string& bucket, const std::s
                                          std::uint64_t offset, std::optional<std::uint64_t> last,
                                          std::string_view if_match, const BodySink& sink) {
   const std::string resource = S3Resource(bucket, key);
-  std::uint64_t position = offset;  // the next byte the sink expects
-  std::uint64_t skip = 0;           // bytes to drop (a server that ignored our Range)
-  Status sink_status;
-  const BodySink wrapped = [&](std::string_view chunk) -> Status {
-    if (skip > 0) {
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(skip, chunk.size()));
-      skip -= n;
-      chunk.remove_prefix(n);
-    }
-    if (chunk.empty())
-      return Status::Ok();
-    position += chunk.size();
-    sink_status = sink(chunk);
-    return sink_status;
-  };
-  int attempt = 0;
+  ResumingSink download(offset, sink);
+  RetryCounter retry(options_.retry);
   while (true) {
+    const std::uint64_t position = download.position();  // the next byte the sink expects
     Call call{"GET", bucket, key, {}, {}, {}};
     if (position > 0 || last) {
       call.headers.emplace_back(
@@ -223,11 +210,10 @@ Result<S3ObjectInfo> S3Client::GetObject(const std::string& bucket, const std::s
     }
     if (!if_match.empty())
       call.headers.emplace_back("If-Match", std::string(if_match));
-    const std::uint64_t before = position;
     const std::function<Status(const HttpClientResponse&)> on_head =
         [&](const HttpClientResponse& head) -> Status {
       if (head.status == 200 && position > 0) {
-        skip = position;  // the server ignored Range and sends the object from byte 0
+        download.SkipFirst(position);  // the server ignored Range and sends the object from byte 0
       } else if (head.status == 206) {
         std::uint64_t first = 0, size = 0;
         auto cr = head.Header("content-range");
@@ -238,33 +224,33 @@ Result<S3ObjectInfo> S3Client::GetObject(const std::string& bucket, const std::s
       }
       return Status::Ok();
     };
-    Result<HttpClientResponse> r = SendOnce(call, &wrapped, &on_head);
-    if (!sink_status.ok())
-      return sink_status;
-    if (position > before)
-      attempt = 0;
-    const bool can_retry = attempt < options_.retry.max_retries;
+    download.StartAttempt();
+    Result<HttpClientResponse> r = SendOnce(call, &download.sink(), &on_head);
+    if (!download.sink_status().ok())
+      return download.sink_status();
+    if (download.progressed())
+      retry.Reset();
     if (!r.ok()) {
       if (r.error().code() == StatusCode::kCorruption)
         return r.error();
-      if (can_retry && IsTransientTransportError(r.error())) {
-        if (if_match.empty() && position > offset)
+      if (retry.CanRetry() && IsTransientTransportError(r.error())) {
+        if (if_match.empty() && download.position() > offset)
           return r.error().WithContext(resource +
                                        " (the download broke midway and the object "
                                        "has no ETag to resume it safely)");
-        SleepBeforeRetry(options_.retry, attempt++);
+        retry.Wait();
         continue;
       }
-      return GaveUp(r.error(), attempt).WithContext(resource);
+      return retry.GaveUp(r.error()).WithContext(resource);
     }
-    if (r->status == 416 && position > 0 && !last)
+    if (r->status == 416 && download.position() > 0 && !last)
       return InfoFrom(*r);  // asked for bytes past the end: everything has arrived already
     if (r->status < 200 || r->status >= 300) {
-      if (can_retry && IsRetryableHttpStatus(r->status, S3ErrorCode(r->body))) {
-        SleepBeforeRetry(options_.retry, attempt++);
+      if (retry.CanRetry() && IsRetryableHttpStatus(r->status, S3ErrorCode(r->body))) {
+        retry.Wait();
         continue;
       }
-      return GaveUp(StatusFromS3Error(r->status, r->body, resource), attempt);
+      return retry.GaveUp(StatusFromS3Error(r->status, r->body, resource));
     }
     return InfoFrom(*r);
   }

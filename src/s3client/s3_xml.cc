@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include "auth/sigv4.h"
+#include "common/markup_escape.h"
 
 namespace kiln {
 namespace {
@@ -33,29 +34,6 @@ std::string FormDecode(std::string s) {
       c = ' ';
   }
   return UriDecode(s);
-}
-
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 const char* BodilessCode(int http_status) {

@@ -1,4 +1,4 @@
-// Tests for S3 error XML, response parsing, the Complete body, and the retry policy.
+// Tests for S3 error XML, response parsing, the Complete body, and the retry policy and loop state.
 #include "s3client/s3_xml.h"
 
 #include <gtest/gtest.h>
@@ -131,6 +131,48 @@ TEST(RetryTest, RetriesServerErrorsAndThrottlingOnly) {
   EXPECT_FALSE(IsRetryableHttpStatus(501, "NotImplemented"));
   EXPECT_FALSE(IsRetryableHttpStatus(403, "SignatureDoesNotMatch"));
   EXPECT_FALSE(IsRetryableHttpStatus(404, "NoSuchKey"));
+}
+
+TEST(RetryTest, ACounterWaitsTheScheduleUntilTheRetriesRunOutAndResetStartsAgain) {
+  RetryOptions o;
+  o.max_retries = 2;
+  o.initial_backoff = std::chrono::milliseconds(10);
+  std::vector<long> waits;
+  o.sleep = [&](std::chrono::milliseconds d) { waits.push_back(d.count()); };
+  RetryCounter retry(o);
+  ASSERT_TRUE(retry.CanRetry());
+  retry.Wait();
+  retry.Wait();
+  EXPECT_FALSE(retry.CanRetry());
+  EXPECT_EQ(waits, (std::vector<long>{10, 20}));
+  EXPECT_EQ(retry.GaveUp(Status::IoError("reset")).message(), "reset (gave up after 2 retries)");
+  retry.Reset();
+  EXPECT_TRUE(retry.CanRetry());
+  EXPECT_EQ(retry.GaveUp(Status::IoError("reset")).message(), "reset");
+}
+
+TEST(RetryTest, AResumingSinkCountsDropsResentBytesAndKeepsTheSinksError) {
+  std::string got;
+  const BodySink sink = [&](std::string_view chunk) {
+    got += chunk;
+    return got.size() > 8 ? Status::Cancelled("full") : Status::Ok();
+  };
+  ResumingSink download(3, sink);
+  download.StartAttempt();
+  ASSERT_TRUE(download.sink()("abc").ok());
+  EXPECT_TRUE(download.progressed());
+  EXPECT_EQ(download.position(), 6u);
+  // The next response starts from byte 0 of the object: its first 6 bytes were delivered.
+  download.StartAttempt();
+  download.SkipFirst(download.position());
+  ASSERT_TRUE(download.sink()("xxxx").ok());
+  EXPECT_FALSE(download.progressed());
+  ASSERT_TRUE(download.sink()("xxdef").ok());
+  EXPECT_EQ(got, "abcdef");
+  EXPECT_EQ(download.position(), 9u);
+  EXPECT_FALSE(download.sink()("ghi").ok());
+  EXPECT_EQ(download.sink_status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(got, "abcdefghi");
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ std::string ModelIdentity(const DeployedVariant& v) {
   return v.model_name + "\n" + v.container.image + "\n" + v.container.model_data_url;
 }
 
-Result<std::vector<ArchiveFile>> DeploymentLoader::FetchArtifact(const std::string& url) const {
+Result<std::vector<TarEntry>> DeploymentLoader::FetchArtifact(const std::string& url) const {
   ASSIGN_OR_RETURN(S3ObjectRef loc, ParseS3ObjectUrl("ModelDataUrl", url));
   Result<std::unique_ptr<ObjectReader>> opened = store_.OpenObject(loc.bucket, loc.key);
   if (!opened.ok()) {
@@ -33,7 +33,7 @@ Result<std::vector<ArchiveFile>> DeploymentLoader::FetchArtifact(const std::stri
       return Status::IoError(url + ": the object ended after " + std::to_string(done) + " bytes");
     done += n;
   }
-  Result<std::vector<ArchiveFile>> files = ReadModelArchive(bytes, options_.max_artifact_bytes);
+  Result<std::vector<TarEntry>> files = ReadTarGz(bytes, options_.max_artifact_bytes);
   if (!files.ok())
     return files.error().WithContext(url + " is not a readable model.tar.gz");
   return std::move(files).value();
@@ -43,7 +43,7 @@ Result<std::shared_ptr<const Deployment>> DeploymentLoader::Load(const EndpointS
                                                                  const Deployment* reuse,
                                                                  std::uint64_t seed) const {
   PredictorOptions predictor_options{options_.scratch_dir};
-  std::map<std::string, std::vector<ArchiveFile>> artifacts;  // by ModelDataUrl, read once
+  std::map<std::string, std::vector<TarEntry>> artifacts;  // by ModelDataUrl, read once
   std::vector<VariantDeployment> variants;
   for (const DeployedVariant& dv : spec.variants) {
     const std::string where =
@@ -66,7 +66,7 @@ Result<std::shared_ptr<const Deployment>> DeploymentLoader::Load(const EndpointS
     while (v.instances.size() < want) {
       auto it = artifacts.find(dv.container.model_data_url);
       if (it == artifacts.end()) {
-        Result<std::vector<ArchiveFile>> files = FetchArtifact(dv.container.model_data_url);
+        Result<std::vector<TarEntry>> files = FetchArtifact(dv.container.model_data_url);
         if (!files.ok())
           return Status::FailedPrecondition(where + ": " + files.error().message());
         it = artifacts.emplace(dv.container.model_data_url, std::move(files).value()).first;

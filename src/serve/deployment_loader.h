@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/tar_gz.h"
 #include "serve/deployment.h"
 #include "serve/endpoint_types.h"
-#include "serve/model_archive.h"
 
 namespace kiln {
 
@@ -38,7 +38,7 @@ class DeploymentLoader {
                                                  std::uint64_t seed) const;
 
   // The files of the model.tar.gz at `url` (s3://bucket/key).
-  Result<std::vector<ArchiveFile>> FetchArtifact(const std::string& url) const;
+  Result<std::vector<TarEntry>> FetchArtifact(const std::string& url) const;
 
  private:
   ObjectStore& store_;

@@ -158,15 +158,9 @@ Status EndpointService::DeleteModel(std::string_view name) {
 
 Result<ListPage<ModelRecord>> EndpointService::ListModels(const ListQuery& query) {
   ASSIGN_OR_RETURN(std::vector<ModelRecord> all, records_->ListModels());
-  std::vector<ListItem> items;
-  for (const ModelRecord& m : all)
-    items.push_back({m.name, m.creation_ms, m.creation_ms, ""});
-  ASSIGN_OR_RETURN(ListSelection sel, SelectPage(items, query, "ListModels"));
-  ListPage<ModelRecord> page;
-  for (std::size_t i : sel.indices)
-    page.items.push_back(std::move(all[i]));
-  page.next_token = std::move(sel.next_token);
-  return page;
+  return PageOf(std::move(all), query, "ListModels", [](const ModelRecord& m) {
+    return ListItem{m.name, m.creation_ms, m.creation_ms, ""};
+  });
 }
 
 // ---- endpoint configs ----
@@ -231,15 +225,9 @@ Status EndpointService::DeleteEndpointConfig(std::string_view name) {
 Result<ListPage<EndpointConfigRecord>> EndpointService::ListEndpointConfigs(
     const ListQuery& query) {
   ASSIGN_OR_RETURN(std::vector<EndpointConfigRecord> all, records_->ListConfigs());
-  std::vector<ListItem> items;
-  for (const EndpointConfigRecord& c : all)
-    items.push_back({c.name, c.creation_ms, c.creation_ms, ""});
-  ASSIGN_OR_RETURN(ListSelection sel, SelectPage(items, query, "ListEndpointConfigs"));
-  ListPage<EndpointConfigRecord> page;
-  for (std::size_t i : sel.indices)
-    page.items.push_back(std::move(all[i]));
-  page.next_token = std::move(sel.next_token);
-  return page;
+  return PageOf(std::move(all), query, "ListEndpointConfigs", [](const EndpointConfigRecord& c) {
+    return ListItem{c.name, c.creation_ms, c.creation_ms, ""};
+  });
 }
 
 // ---- endpoints ----
@@ -319,21 +307,7 @@ Result<EndpointRecord> EndpointService::UpdateEndpoint(std::string_view name,
   ASSIGN_OR_RETURN(EndpointRecord found, FindEndpointOrError(name));
   RETURN_IF_ERROR(RequireInService(found, "UpdateEndpoint"));
   ASSIGN_OR_RETURN(EndpointSpec spec, ResolveConfig(config_name));
-  const std::int64_t now = NowMs();
-  EndpointRecord out;
-  RETURN_IF_ERROR(records_->UpdateEndpoint(name, [&](EndpointRecord* e) {
-    RETURN_IF_ERROR(RequireInService(*e, "UpdateEndpoint"));
-    e->status = EndpointStatus::kUpdating;
-    e->pending = spec;
-    e->pending_kind = PendingKind::kConfig;
-    e->pending_start_ms = now;
-    e->last_modified_ms = now;
-    ++e->generation;
-    out = *e;
-    return Status::Ok();
-  }));
-  worker_->Enqueue(out.name);
-  return out;
+  return StartUpdate(name, "UpdateEndpoint", spec, PendingKind::kConfig);
 }
 
 Result<EndpointRecord> EndpointService::UpdateEndpointWeightsAndCapacities(
@@ -368,13 +342,19 @@ Result<EndpointRecord> EndpointService::UpdateEndpointWeightsAndCapacities(
       it->instance_count = *d.instance_count;
     }
   }
+  return StartUpdate(name, "UpdateEndpointWeightsAndCapacities", spec, PendingKind::kCapacity);
+}
+
+Result<EndpointRecord> EndpointService::StartUpdate(std::string_view name,
+                                                    std::string_view operation,
+                                                    const EndpointSpec& spec, PendingKind kind) {
   const std::int64_t now = NowMs();
   EndpointRecord out;
   RETURN_IF_ERROR(records_->UpdateEndpoint(name, [&](EndpointRecord* e) {
-    RETURN_IF_ERROR(RequireInService(*e, "UpdateEndpointWeightsAndCapacities"));
+    RETURN_IF_ERROR(RequireInService(*e, operation));
     e->status = EndpointStatus::kUpdating;
     e->pending = spec;
-    e->pending_kind = PendingKind::kCapacity;
+    e->pending_kind = kind;
     e->pending_start_ms = now;
     e->last_modified_ms = now;
     ++e->generation;
@@ -402,15 +382,9 @@ Status EndpointService::DeleteEndpoint(std::string_view name) {
 
 Result<ListPage<EndpointRecord>> EndpointService::ListEndpoints(const ListQuery& query) {
   ASSIGN_OR_RETURN(std::vector<EndpointRecord> all, records_->ListEndpoints());
-  std::vector<ListItem> items;
-  for (const EndpointRecord& e : all)
-    items.push_back({e.name, e.creation_ms, e.last_modified_ms, EndpointStatusName(e.status)});
-  ASSIGN_OR_RETURN(ListSelection sel, SelectPage(items, query, "ListEndpoints"));
-  ListPage<EndpointRecord> page;
-  for (std::size_t i : sel.indices)
-    page.items.push_back(std::move(all[i]));
-  page.next_token = std::move(sel.next_token);
-  return page;
+  return PageOf(std::move(all), query, "ListEndpoints", [](const EndpointRecord& e) {
+    return ListItem{e.name, e.creation_ms, e.last_modified_ms, EndpointStatusName(e.status)};
+  });
 }
 
 // ---- the live map ----

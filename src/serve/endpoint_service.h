@@ -152,6 +152,10 @@ class EndpointService {
   std::int64_t NowMs() const;
   Result<EndpointRecord> FindEndpointOrError(std::string_view name);
   Result<EndpointSpec> ResolveConfig(std::string_view config_name);
+  // Moves the endpoint to Updating towards `spec` (if it is still InService; `operation` names the
+  // call in the error) and queues the roll-out. REQUIRES control_mu_.
+  Result<EndpointRecord> StartUpdate(std::string_view name, std::string_view operation,
+                                     const EndpointSpec& spec, PendingKind kind);
 
   // Lifecycle (endpoint_lifecycle.cc), run by the worker.
   void ProcessEndpoint(const std::string& name);

@@ -6,20 +6,20 @@
 namespace kiln {
 namespace {
 
-const ArchiveFile* FindFile(std::span<const ArchiveFile> files, std::string_view name) {
-  for (const ArchiveFile& f : files) {
+const TarEntry* FindFile(std::span<const TarEntry> files, std::string_view name) {
+  for (const TarEntry& f : files) {
     if (f.name == name)
       return &f;
   }
   return nullptr;
 }
 
-Result<std::unique_ptr<const Predictor>> LoadXgboost(const ArchiveFile& file) {
+Result<std::unique_ptr<const Predictor>> LoadXgboost(const TarEntry& file) {
   ASSIGN_OR_RETURN(std::unique_ptr<XgboostPredictor> p, XgboostPredictor::Load(file.data));
   return std::unique_ptr<const Predictor>(std::move(p));
 }
 
-Result<std::unique_ptr<const Predictor>> LoadKiln(const ArchiveFile& file,
+Result<std::unique_ptr<const Predictor>> LoadKiln(const TarEntry& file,
                                                   const PredictorOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<KilnModelPredictor> p,
                    KilnModelPredictor::Load(file.data, options.scratch_dir));
@@ -28,11 +28,11 @@ Result<std::unique_ptr<const Predictor>> LoadKiln(const ArchiveFile& file,
 
 }  // namespace
 
-Result<std::unique_ptr<const Predictor>> LoadPredictor(std::span<const ArchiveFile> files,
+Result<std::unique_ptr<const Predictor>> LoadPredictor(std::span<const TarEntry> files,
                                                        const PredictorOptions& options) {
-  if (const ArchiveFile* f = FindFile(files, "xgboost-model"))
+  if (const TarEntry* f = FindFile(files, "xgboost-model"))
     return LoadXgboost(*f);
-  if (const ArchiveFile* f = FindFile(files, "model.kiln"))
+  if (const TarEntry* f = FindFile(files, "model.kiln"))
     return LoadKiln(*f, options);
   if (files.size() == 1) {
     // SageMaker's XGBoost container loads the one file it finds, whatever its name.
@@ -41,7 +41,7 @@ Result<std::unique_ptr<const Predictor>> LoadPredictor(std::span<const ArchiveFi
     return LoadXgboost(files[0]);
   }
   std::string names;
-  for (const ArchiveFile& f : files)
+  for (const TarEntry& f : files)
     names += (names.empty() ? "" : ", ") + f.name;
   return Status::FailedPrecondition(
       "model.tar.gz holds neither xgboost-model nor model.kiln" +

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/tar_gz.h"
 #include "learn/matrix.h"
-#include "serve/model_archive.h"
 
 namespace kiln {
 
@@ -57,7 +57,7 @@ struct PredictorOptions {
 
 // Loads the model in an artifact's files (see the header comment). FailedPrecondition explaining
 // what is wrong when the files hold no servable model.
-Result<std::unique_ptr<const Predictor>> LoadPredictor(std::span<const ArchiveFile> files,
+Result<std::unique_ptr<const Predictor>> LoadPredictor(std::span<const TarEntry> files,
                                                        const PredictorOptions& options);
 
 }  // namespace kiln

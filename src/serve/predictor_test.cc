@@ -18,13 +18,13 @@ using serve_testing::TempDir;
 using serve_testing::TrainBooster;
 using serve_testing::TrainKilnModel;
 
-std::unique_ptr<const Predictor> Load(std::vector<ArchiveFile> files, const std::string& dir) {
+std::unique_ptr<const Predictor> Load(std::vector<TarEntry> files, const std::string& dir) {
   auto p = LoadPredictor(files, PredictorOptions{dir});
   EXPECT_TRUE(p.ok()) << p.status().ToString();
   return p.ok() ? std::move(p).value() : nullptr;
 }
 
-std::string LoadError(std::vector<ArchiveFile> files) {
+std::string LoadError(std::vector<TarEntry> files) {
   auto p = LoadPredictor(files, PredictorOptions{"/tmp"});
   EXPECT_FALSE(p.ok());
   return p.ok() ? "" : p.error().message();
@@ -174,7 +174,7 @@ TEST(KilnModelPredictor, KMeansNamesItsOutputs) {
 TEST(KilnModelPredictor, ACorruptFileIsRefused) {
   TempDir dir;
   auto p =
-      LoadPredictor(std::vector<ArchiveFile>{{"model.kiln", "nope"}}, PredictorOptions{dir.path()});
+      LoadPredictor(std::vector<TarEntry>{{"model.kiln", "nope"}}, PredictorOptions{dir.path()});
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.error().message().find("model.kiln"), std::string::npos) << p.error().ToString();
 }

@@ -61,11 +61,10 @@ Status NoRows() {
   return Status::InvalidArgument("the request body holds no rows; send at least one");
 }
 
-Result<Matrix> ParseCsv(std::string_view body, std::size_t num_features) {
-  if (body.starts_with("\xEF\xBB\xBF"))
-    body.remove_prefix(3);
-  Matrix m;
-  m.cols = num_features;
+// Calls `row(line, line_no, where)` for each line of `body` that is not blank (lines end in "\n"
+// or "\r\n"; `line_no` counts from 1, `where` is "line <line_no>"), until one returns an error.
+template <typename RowFn>
+Status ForEachLine(std::string_view body, RowFn&& row) {
   std::size_t line_no = 0;
   while (!body.empty()) {
     const std::size_t nl = body.find('\n');
@@ -76,39 +75,51 @@ Result<Matrix> ParseCsv(std::string_view body, std::size_t num_features) {
       line.remove_suffix(1);
     if (Trim(line).empty())
       continue;
-    const std::string where = "line " + std::to_string(line_no);
-    std::size_t column = 0;
-    std::size_t start = 0;
-    while (true) {
-      const std::size_t comma = line.find(',', start);
-      const std::string_view field = Trim(line.substr(start, comma - start));
-      ++column;
-      if (column <= num_features) {
-        float v = kMissing;
-        if (!field.empty()) {
-          if (field.front() == '"') {
-            return Status::InvalidArgument(where + ", column " + std::to_string(column) + ": " +
-                                           Shown(field) +
-                                           " is quoted; features are numbers, send them unquoted");
-          }
-          const std::optional<float> parsed = ParseFloat(field);
-          if (!parsed.has_value()) {
-            return Status::InvalidArgument(where + ", column " + std::to_string(column) + ": " +
-                                           Shown(field) + " is not a number" +
-                                           (line_no == 1 ? " (send no header row)" : ""));
-          }
-          v = *parsed;
-        }
-        m.values.push_back(v);
-      }
-      if (comma == std::string_view::npos)
-        break;
-      start = comma + 1;
-    }
-    if (column != num_features)
-      return RowWidthError(where, column, num_features);
-    ++m.rows;
+    RETURN_IF_ERROR(row(line, line_no, "line " + std::to_string(line_no)));
   }
+  return Status::Ok();
+}
+
+Result<Matrix> ParseCsv(std::string_view body, std::size_t num_features) {
+  if (body.starts_with("\xEF\xBB\xBF"))
+    body.remove_prefix(3);
+  Matrix m;
+  m.cols = num_features;
+  RETURN_IF_ERROR(ForEachLine(
+      body, [&](std::string_view line, std::size_t line_no, const std::string& where) -> Status {
+        std::size_t column = 0;
+        std::size_t start = 0;
+        while (true) {
+          const std::size_t comma = line.find(',', start);
+          const std::string_view field = Trim(line.substr(start, comma - start));
+          ++column;
+          if (column <= num_features) {
+            float v = kMissing;
+            if (!field.empty()) {
+              if (field.front() == '"') {
+                return Status::InvalidArgument(
+                    where + ", column " + std::to_string(column) + ": " + Shown(field) +
+                    " is quoted; features are numbers, send them unquoted");
+              }
+              const std::optional<float> parsed = ParseFloat(field);
+              if (!parsed.has_value()) {
+                return Status::InvalidArgument(where + ", column " + std::to_string(column) + ": " +
+                                               Shown(field) + " is not a number" +
+                                               (line_no == 1 ? " (send no header row)" : ""));
+              }
+              v = *parsed;
+            }
+            m.values.push_back(v);
+          }
+          if (comma == std::string_view::npos)
+            break;
+          start = comma + 1;
+        }
+        if (column != num_features)
+          return RowWidthError(where, column, num_features);
+        ++m.rows;
+        return Status::Ok();
+      }));
   if (m.rows == 0)
     return NoRows();
   return m;
@@ -213,20 +224,11 @@ Result<Matrix> ParseJsonBody(std::string_view body, std::size_t num_features) {
 Result<Matrix> ParseJsonLines(std::string_view body, std::size_t num_features) {
   Matrix m;
   m.cols = num_features;
-  std::size_t line_no = 0;
-  while (!body.empty()) {
-    const std::size_t nl = body.find('\n');
-    std::string_view line = body.substr(0, nl);
-    body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r')
-      line.remove_suffix(1);
-    if (Trim(line).empty())
-      continue;
-    const std::string where = "line " + std::to_string(line_no);
-    ASSIGN_OR_RETURN(json row, ParseJson(line, where));
-    RETURN_IF_ERROR(AppendJsonRow(row, where, num_features, &m));
-  }
+  RETURN_IF_ERROR(ForEachLine(
+      body, [&](std::string_view line, std::size_t, const std::string& where) -> Status {
+        ASSIGN_OR_RETURN(json row, ParseJson(line, where));
+        return AppendJsonRow(row, where, num_features, &m);
+      }));
   if (m.rows == 0)
     return NoRows();
   return m;

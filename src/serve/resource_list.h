@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -33,5 +34,22 @@ struct ListSelection {
 // the token does not come from the same `operation` and sort.
 Result<ListSelection> SelectPage(const std::vector<ListItem>& items, const ListQuery& query,
                                  std::string_view operation);
+
+// The page of `records` that `query` asks for (SelectPage), each record sorted and filtered as
+// `to_item(record)` describes it.
+template <typename Record, typename ToItem>
+Result<ListPage<Record>> PageOf(std::vector<Record> records, const ListQuery& query,
+                                std::string_view operation, ToItem to_item) {
+  std::vector<ListItem> items;
+  items.reserve(records.size());
+  for (const Record& r : records)
+    items.push_back(to_item(r));
+  ASSIGN_OR_RETURN(ListSelection sel, SelectPage(items, query, operation));
+  ListPage<Record> page;
+  for (std::size_t i : sel.indices)
+    page.items.push_back(std::move(records[i]));
+  page.next_token = std::move(sel.next_token);
+  return page;
+}
 
 }  // namespace kiln

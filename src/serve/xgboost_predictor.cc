@@ -1,7 +1,6 @@
 #include "serve/xgboost_predictor.h"
 
 #include <cmath>
-#include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -10,31 +9,16 @@
 namespace kiln {
 namespace {
 
-// The value of the first `"key":"value"` pair in libxgboost's JSON config, or "".
-std::string ConfigString(std::string_view config, std::string_view key) {
-  const std::string needle = "\"" + std::string(key) + "\":\"";
-  const std::size_t start = config.find(needle);
-  if (start == std::string_view::npos)
-    return "";
-  const std::size_t begin = start + needle.size();
-  const std::size_t end = config.find('"', begin);
-  return end == std::string_view::npos ? "" : std::string(config.substr(begin, end - begin));
-}
-
 // Python's pickle protocols 2-5 start with PROTO (0x80) and the protocol number.
 bool LooksPickled(std::string_view bytes) {
   return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x80 && bytes[1] >= 2 &&
          bytes[1] <= 5;
 }
 
-constexpr char kPredictConfig[] =
-    "{\"type\":0,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,"
-    "\"strict_shape\":false,\"missing\":NaN,\"cache_id\":0}";
-
-std::string ArrayInterface(const Matrix& x) {
-  return "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(x.values.data())) +
-         ",true],\"shape\":[" + std::to_string(x.rows) + "," + std::to_string(x.cols) +
-         "],\"typestr\":\"<f4\",\"version\":3}";
+// Values (type 0), the shape libxgboost chooses; built once, predictions only read it.
+const std::string& PredictConfig() {
+  static const std::string config = XgbPredictConfig(0, false);
+  return config;
 }
 
 Status Refuse(const std::string& why) {
@@ -106,8 +90,8 @@ Result<std::unique_ptr<XgboostPredictor>> XgboostPredictor::Load(std::string_vie
   RETURN_IF_ERROR(XgbCheck(XGBoosterSaveJsonConfig(h, &len, &raw), StatusCode::kFailedPrecondition,
                            "xgboost-model: reading its config"));
   const std::string config(raw, len);
-  p->booster_type_ = ConfigString(config, "booster");
-  p->objective_ = ConfigString(config, "objective");
+  p->booster_type_ = XgbConfigString(config, "booster");
+  p->objective_ = XgbConfigString(config, "objective");
   if (p->booster_type_ != "gbtree" && p->booster_type_ != "gblinear" &&
       p->booster_type_ != "dart") {
     return Refuse("booster \"" + p->booster_type_ + "\" is not supported");
@@ -162,19 +146,17 @@ Status XgboostPredictor::PredictRaw(const Matrix& x, std::vector<double>* out) c
   const float* result = nullptr;
   if (through_dmatrix_) {
     ASSIGN_OR_RETURN(XgbDMatrix dmat, MakeXgbDMatrix(x, 1));
-    RETURN_IF_ERROR(XgbCheck(XGBoosterPredictFromDMatrix(booster_.get(), dmat.get(), kPredictConfig,
-                                                         &shape, &dim, &result),
-                             StatusCode::kInternal, "xgboost: predicting"));
+    RETURN_IF_ERROR(
+        XgbCheck(XGBoosterPredictFromDMatrix(booster_.get(), dmat.get(), PredictConfig().c_str(),
+                                             &shape, &dim, &result),
+                 StatusCode::kInternal, "xgboost: predicting"));
   } else {
     RETURN_IF_ERROR(
-        XgbCheck(XGBoosterPredictFromDense(booster_.get(), ArrayInterface(x).c_str(),
-                                           kPredictConfig, nullptr, &shape, &dim, &result),
+        XgbCheck(XGBoosterPredictFromDense(booster_.get(), XgbArrayInterface(x).c_str(),
+                                           PredictConfig().c_str(), nullptr, &shape, &dim, &result),
                  StatusCode::kInternal, "xgboost: predicting"));
   }
-  std::size_t n = 1;
-  for (bst_ulong i = 0; i < dim; ++i)
-    n *= shape[i];
-  out->assign(result, result + n);
+  out->assign(result, result + XgbShapeSize(shape, dim));
   return Status::Ok();
 }
 

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "common/clock.h"
-#include "jobs/tar_gz.h"
+#include "common/tar_gz.h"
 #include "jobs/training_job_service.h"
 #include "meta/database.h"
 #include "store/object_store.h"

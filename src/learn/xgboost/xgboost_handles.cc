@@ -1,6 +1,7 @@
 #include "learn/xgboost/xgboost_handles.h"
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 namespace kiln {
@@ -40,6 +41,43 @@ Result<XgbBooster> MakeXgbBooster(const DMatrixHandle* cache, std::size_t num_ca
   RETURN_IF_ERROR(XgbCheck(XGBoosterCreate(cache, num_cache, &handle), StatusCode::kInternal,
                            "xgboost: creating a booster"));
   return XgbBooster(handle);
+}
+
+Status XgbKeepFirstRounds(XgbBooster* booster, int rounds) {
+  BoosterHandle sliced = nullptr;
+  RETURN_IF_ERROR(XgbCheck(XGBoosterSlice(booster->get(), 0, rounds, 1, &sliced),
+                           StatusCode::kInternal, "xgboost: trimming to the best iteration"));
+  booster->reset(sliced);
+  return Status::Ok();
+}
+
+std::string XgbConfigString(std::string_view config, std::string_view key) {
+  const std::string needle = "\"" + std::string(key) + "\":\"";
+  const std::size_t start = config.find(needle);
+  if (start == std::string_view::npos)
+    return "";
+  const std::size_t begin = start + needle.size();
+  const std::size_t end = config.find('"', begin);
+  return end == std::string_view::npos ? "" : std::string(config.substr(begin, end - begin));
+}
+
+std::string XgbArrayInterface(const Matrix& x) {
+  return "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(x.values.data())) +
+         ",true],\"shape\":[" + std::to_string(x.rows) + "," + std::to_string(x.cols) +
+         "],\"typestr\":\"<f4\",\"version\":3}";
+}
+
+std::string XgbPredictConfig(int type, bool strict_shape) {
+  return "{\"type\":" + std::to_string(type) +
+         ",\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,\"strict_shape\":" +
+         (strict_shape ? "true" : "false") + ",\"missing\":NaN,\"cache_id\":0}";
+}
+
+std::size_t XgbShapeSize(const bst_ulong* shape, bst_ulong dim) {
+  std::size_t n = 1;
+  for (bst_ulong i = 0; i < dim; ++i)
+    n *= shape[i];
+  return n;
 }
 
 }  // namespace kiln

@@ -212,11 +212,8 @@ Result<std::unique_ptr<Model>> XgboostLearner::Fit(const TrainSet& train, const 
   }
 
   if (early_stopping && best_iteration + 1 < rounds) {
-    BoosterHandle sliced = nullptr;
-    RETURN_IF_ERROR(XgbCheck(XGBoosterSlice(h, 0, best_iteration + 1, 1, &sliced),
-                             StatusCode::kInternal, "xgboost: trimming to the best iteration"));
-    booster.reset(sliced);
-    h = sliced;
+    RETURN_IF_ERROR(XgbKeepFirstRounds(&booster, best_iteration + 1));
+    h = booster.get();
   }
   if (early_stopping) {
     char score_text[64];

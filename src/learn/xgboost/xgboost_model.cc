@@ -2,48 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <limits>
 #include <string_view>
 
 #include "learn/xgboost/xgboost_params.h"
 
 namespace kiln {
-namespace {
-
-// The value of the first `"key":"value"` pair in libxgboost's JSON config, or "" (the config holds
-// only flat string values for the keys read here).
-std::string ConfigString(std::string_view config, std::string_view key) {
-  const std::string needle = "\"" + std::string(key) + "\":\"";
-  const std::size_t start = config.find(needle);
-  if (start == std::string_view::npos)
-    return "";
-  const std::size_t begin = start + needle.size();
-  const std::size_t end = config.find('"', begin);
-  return end == std::string_view::npos ? "" : std::string(config.substr(begin, end - begin));
-}
-
-// JSON __array_interface__ describing `x` (row-major float32).
-std::string ArrayInterface(const Matrix& x) {
-  return "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(x.values.data())) +
-         ",true],\"shape\":[" + std::to_string(x.rows) + "," + std::to_string(x.cols) +
-         "],\"typestr\":\"<f4\",\"version\":3}";
-}
-
-std::string PredictConfig(int type, bool strict_shape) {
-  return "{\"type\":" + std::to_string(type) +
-         ",\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,\"strict_shape\":" +
-         (strict_shape ? "true" : "false") + ",\"missing\":NaN,\"cache_id\":0}";
-}
-
-std::size_t ShapeSize(const bst_ulong* shape, bst_ulong dim) {
-  std::size_t n = 1;
-  for (bst_ulong i = 0; i < dim; ++i)
-    n *= shape[i];
-  return n;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<XgboostModel>> XgboostModel::Create(XgbBooster booster, Task task,
                                                            int num_classes) {
@@ -56,12 +20,12 @@ Result<std::unique_ptr<XgboostModel>> XgboostModel::Create(XgbBooster booster, T
   RETURN_IF_ERROR(XgbCheck(XGBoosterSaveJsonConfig(h, &len, &raw), StatusCode::kInvalidArgument,
                            "xgboost model: reading its configuration"));
   const std::string config(raw, len);
-  const std::string booster_name = ConfigString(config, "booster");
+  const std::string booster_name = XgbConfigString(config, "booster");
   if (booster_name != "gbtree") {
     return Status::InvalidArgument("xgboost model: booster \"" + booster_name +
                                    "\" is not supported; Kiln serves gbtree models");
   }
-  std::string objective = ConfigString(config, "objective");
+  std::string objective = XgbConfigString(config, "objective");
   if (task == Task::kMulticlass && objective == "multi:softmax") {
     // Same trees; only the output transform differs. Kiln predicts probabilities.
     RETURN_IF_ERROR(XgbCheck(XGBoosterSetParam(h, "objective", "multi:softprob"),
@@ -73,7 +37,7 @@ Result<std::unique_ptr<XgboostModel>> XgboostModel::Create(XgbBooster booster, T
     return Status::InvalidArgument("xgboost model: objective \"" + objective +
                                    "\" does not fit a " + TaskName(task) + " task");
   }
-  const std::string model_classes = ConfigString(config, "num_class");
+  const std::string model_classes = XgbConfigString(config, "num_class");
   const std::string want_classes = task == Task::kMulticlass ? std::to_string(num_classes) : "0";
   if (model_classes != want_classes) {
     return Status::InvalidArgument("xgboost model: it has num_class " + model_classes + ", a " +
@@ -106,7 +70,7 @@ Result<std::unique_ptr<XgboostModel>> XgboostModel::Create(XgbBooster booster, T
   auto& info = model->info_;
   info["objective"] = objective;
   info["num_boosted_rounds"] = std::to_string(rounds);
-  info["num_trees"] = ConfigString(config, "num_trees");
+  info["num_trees"] = XgbConfigString(config, "num_trees");
   info["num_features"] = std::to_string(num_features);
   info["best_iteration"] = std::to_string(rounds - 1);
   for (const char* attr : {"best_iteration", "best_score", "kiln_stop_reason"}) {
@@ -135,11 +99,11 @@ Status XgboostModel::PredictDense(const Matrix& x, int type, std::vector<double>
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
-  RETURN_IF_ERROR(XgbCheck(
-      XGBoosterPredictFromDense(booster_.get(), ArrayInterface(x).c_str(),
-                                PredictConfig(type, true).c_str(), nullptr, &shape, &dim, &result),
-      StatusCode::kInternal, "xgboost: predicting"));
-  const std::size_t n = ShapeSize(shape, dim);
+  RETURN_IF_ERROR(XgbCheck(XGBoosterPredictFromDense(booster_.get(), XgbArrayInterface(x).c_str(),
+                                                     XgbPredictConfig(type, true).c_str(), nullptr,
+                                                     &shape, &dim, &result),
+                           StatusCode::kInternal, "xgboost: predicting"));
+  const std::size_t n = XgbShapeSize(shape, dim);
   if (n != x.rows * static_cast<std::size_t>(num_outputs())) {
     return Status::Internal("xgboost: predicting returned " + std::to_string(n) + " values for " +
                             std::to_string(x.rows) + " rows");
@@ -172,11 +136,11 @@ Result<std::vector<double>> XgboostModel::Contributions(const Matrix& x) const {
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
-  RETURN_IF_ERROR(
-      XgbCheck(XGBoosterPredictFromDMatrix(booster_.get(), dmat.get(),
-                                           PredictConfig(2, false).c_str(), &shape, &dim, &result),
-               StatusCode::kInternal, "xgboost: computing contributions"));
-  const std::size_t n = ShapeSize(shape, dim);
+  RETURN_IF_ERROR(XgbCheck(
+      XGBoosterPredictFromDMatrix(booster_.get(), dmat.get(), XgbPredictConfig(2, false).c_str(),
+                                  &shape, &dim, &result),
+      StatusCode::kInternal, "xgboost: computing contributions"));
+  const std::size_t n = XgbShapeSize(shape, dim);
   const std::size_t expected = x.rows * num_outputs() * (x.cols + 1);
   if (n != expected) {
     return Status::Internal("xgboost contributions: got " + std::to_string(n) +

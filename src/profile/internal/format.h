@@ -15,8 +15,6 @@ std::string FormatStat(double v);
 std::string FormatPercent(std::size_t part, std::size_t whole);
 // 45219840 -> "43.1 MiB".
 std::string FormatBytes(std::size_t bytes);
-// Escapes &, <, >, " and ' for HTML text and attribute values.
-std::string HtmlEscape(const std::string& s);
 // Code points in a UTF-8 string.
 std::size_t DisplayWidth(const std::string& s);
 // At most `width` code points: longer strings are cut and end in "…".

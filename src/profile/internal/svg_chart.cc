@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/markup_escape.h"
 #include "profile/internal/column_statistics.h"
 #include "profile/internal/format.h"
 

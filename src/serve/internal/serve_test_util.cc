@@ -1,11 +1,8 @@
 #include "serve/internal/serve_test_util.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
-#include <array>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -20,28 +17,6 @@
 
 namespace kiln::serve_testing {
 namespace {
-
-void PutOctal(char* field, std::size_t width, std::uint64_t value) {
-  field[width - 1] = '\0';
-  for (std::size_t i = width - 1; i-- > 0;) {
-    field[i] = static_cast<char>('0' + (value & 7));
-    value >>= 3;
-  }
-}
-
-std::string Gzip(std::string_view raw) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, raw.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
-  zs.avail_in = static_cast<uInt>(raw.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 // {"features":["f0","f1",...]}, as src/jobs records the input columns.
 std::string FeaturesInfo(const std::vector<std::string>& features) {
@@ -68,31 +43,10 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-std::string MakeTarGz(const std::vector<ArchiveFile>& files) {
-  std::string tar;
-  for (const ArchiveFile& f : files) {
-    std::array<char, 512> h{};
-    std::memcpy(h.data(), f.name.data(), std::min<std::size_t>(f.name.size(), 99));
-    PutOctal(&h[100], 8, 0644);
-    PutOctal(&h[108], 8, 0);
-    PutOctal(&h[116], 8, 0);
-    PutOctal(&h[124], 12, f.data.size());
-    PutOctal(&h[136], 12, 1700000000);
-    h[156] = '0';
-    std::memcpy(&h[257], "ustar", 6);
-    std::memcpy(&h[263], "00", 2);
-    std::memset(&h[148], ' ', 8);
-    unsigned sum = 0;
-    for (char c : h)
-      sum += static_cast<unsigned char>(c);
-    PutOctal(&h[148], 7, sum);
-    h[155] = ' ';
-    tar.append(h.data(), h.size());
-    tar += f.data;
-    tar.append((512 - f.data.size() % 512) % 512, '\0');
-  }
-  tar.append(1024, '\0');
-  return Gzip(tar);
+std::string MakeTarGz(const std::vector<TarEntry>& files) {
+  Result<std::string> gz = WriteTarGz(files, 1700000000);
+  EXPECT_TRUE(gz.ok()) << gz.status().ToString();
+  return gz.ok() ? std::move(gz).value() : std::string();
 }
 
 TinyData MakeData(std::size_t rows, std::size_t cols, int classes, std::uint64_t seed) {

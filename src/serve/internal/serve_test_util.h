@@ -11,11 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "common/tar_gz.h"
 #include "learn/matrix.h"
 #include "learn/xgboost/xgboost_handles.h"
 #include "meta/database.h"
 #include "serve/endpoint_service.h"
-#include "serve/model_archive.h"
 #include "store/object_store.h"
 
 namespace kiln::serve_testing {
@@ -34,7 +34,7 @@ class TempDir {
 };
 
 // A gzip-compressed ustar archive holding `files`, as `tar czf` would make.
-std::string MakeTarGz(const std::vector<ArchiveFile>& files);
+std::string MakeTarGz(const std::vector<TarEntry>& files);
 
 struct TinyData {
   Matrix x;

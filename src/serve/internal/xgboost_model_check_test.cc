@@ -77,7 +77,7 @@ TEST_F(XgboostModelCheckTest, CategoriesPastTheirListAreRefused) {
 
 TEST_F(XgboostModelCheckTest, TheLoaderRefusesACorruptJsonModelBeforeLibxgboostSeesIt) {
   Tree(0)["left_children"][0] = -7;
-  const std::vector<ArchiveFile> files = {{"xgboost-model", model_.dump()}};
+  const std::vector<TarEntry> files = {{"xgboost-model", model_.dump()}};
   auto p = LoadPredictor(files, PredictorOptions{"/tmp"});
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.error().message().find("malformed"), std::string::npos) << p.error().ToString();

@@ -6,12 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <vector>
 
 #include "common/digest.h"
+#include "common/file_util.h"
 
 namespace kiln::store_internal {
 namespace {
@@ -50,36 +50,6 @@ Result<std::vector<std::string>> ListDir(const std::string& dir) {
 
 }  // namespace
 
-Status ErrnoStatus(const std::string& what, const std::string& path) {
-  int e = errno;
-  std::string msg = what + " \"" + path + "\": " + std::strerror(e);
-  if (e == ENOENT)
-    return Status::NotFound(msg);
-  return Status::IoError(msg);
-}
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return ErrnoStatus("cannot write", path);
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return Status::Ok();
-}
-
-Status FsyncDir(const std::string& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid())
-    return ErrnoStatus("cannot open directory", dir);
-  if (::fsync(fd.get()) != 0)
-    return ErrnoStatus("cannot fsync directory", dir);
-  return Status::Ok();
-}
-
 Result<std::unique_ptr<BlobFiles>> BlobFiles::Open(const std::string& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
@@ -93,8 +63,8 @@ Result<std::unique_ptr<BlobFiles>> BlobFiles::Open(const std::string& root) {
     std::string shard = root + "/blobs/" + kHex[i >> 4] + kHex[i & 15];
     RETURN_IF_ERROR(MakeDir(shard));
   }
-  RETURN_IF_ERROR(FsyncDir(root + "/blobs"));
-  RETURN_IF_ERROR(FsyncDir(root));
+  RETURN_IF_ERROR(FsyncDirectory(root + "/blobs"));
+  RETURN_IF_ERROR(FsyncDirectory(root));
 
   std::string lock_path = root + "/LOCK";
   UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
@@ -139,7 +109,7 @@ Status BlobFiles::Publish(const std::string& staging_path, std::string_view blob
   std::string target = BlobPath(blob_id);
   if (::rename(staging_path.c_str(), target.c_str()) != 0)
     return ErrnoStatus("cannot move staging file to", target);
-  return FsyncDir(root_ + "/blobs/" + std::string(blob_id.substr(0, 2)));
+  return FsyncDirectory(root_ + "/blobs/" + std::string(blob_id.substr(0, 2)));
 }
 
 Result<UniqueFd> BlobFiles::OpenBlob(std::string_view blob_id) const {

@@ -56,11 +56,4 @@ class BlobFiles {
   bool exclusive_;
 };
 
-// Writes all of `data` to `fd`, retrying short writes; IoError naming `path` on failure.
-Status WriteAll(int fd, std::string_view data, const std::string& path);
-// fsyncs a directory so renames and unlinks in it are durable.
-Status FsyncDir(const std::string& dir);
-// IoError (NotFound for ENOENT) "<what> "<path>": <strerror(errno)>".
-Status ErrnoStatus(const std::string& what, const std::string& path);
-
 }  // namespace kiln::store_internal

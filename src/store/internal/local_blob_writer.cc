@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/file_util.h"
 #include "store/internal/blob_files.h"
 
 namespace kiln::store_internal {
