@@ -25,14 +25,14 @@ bool EqualsLower(std::string_view s, std::string_view lower) {
 
 void UnescapeCellTo(RawCell cell, std::string* out) {
   out->clear();
-  if (!cell.escaped) {
-    out->assign(cell.text);
+  if (!cell.escaped()) {
+    out->assign(cell.text());
     return;
   }
-  out->reserve(cell.text.size());
-  for (std::size_t i = 0; i < cell.text.size(); ++i) {
-    out->push_back(cell.text[i]);
-    if (cell.text[i] == '"' && i + 1 < cell.text.size() && cell.text[i + 1] == '"')
+  out->reserve(cell.text().size());
+  for (std::size_t i = 0; i < cell.text().size(); ++i) {
+    out->push_back(cell.text()[i]);
+    if (cell.text()[i] == '"' && i + 1 < cell.text().size() && cell.text()[i + 1] == '"')
       ++i;
   }
 }

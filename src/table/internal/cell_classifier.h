@@ -8,11 +8,26 @@
 
 namespace kiln::table_internal {
 
-// A cell as found in the input: a view into the file buffer. `escaped` is set for a quoted CSV
+// A cell as found in the input: a view into the file buffer. `escaped()` is set for a quoted CSV
 // field that still holds doubled quotes ("" for "); such text is never a number, boolean or date.
-struct RawCell {
-  std::string_view text;
-  bool escaped = false;
+// 16 bytes (the flag is the top bit of the size): the tokenizer writes one per cell.
+class RawCell {
+ public:
+  RawCell() = default;
+  explicit RawCell(std::string_view text, bool escaped = false)
+      : data_(text.data()), tagged_size_(text.size() | (escaped ? kEscapedBit : 0)) {}
+
+  std::string_view text() const { return std::string_view(data_, size()); }
+  const char* data() const { return data_; }
+  std::size_t size() const { return tagged_size_ & ~kEscapedBit; }
+  bool escaped() const { return (tagged_size_ & kEscapedBit) != 0; }
+  // The size with the escaped flag: equal for two cells only when both size and flag are.
+  std::size_t tagged_size() const { return tagged_size_; }
+
+ private:
+  static constexpr std::size_t kEscapedBit = std::size_t{1} << 63;
+  const char* data_ = nullptr;
+  std::size_t tagged_size_ = 0;
 };
 
 // The cell's value with doubled quotes collapsed when escaped.

@@ -2,8 +2,10 @@
 // UTF-8 validation, the string dictionary, CSV layout helpers and name tokens.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "table/internal/cell_classifier.h"
 #include "table/internal/column_finisher.h"
@@ -16,6 +18,7 @@
 #include "table/internal/separator_scanner.h"
 #include "table/internal/string_dictionary.h"
 #include "table/internal/utf8.h"
+#include "table/internal/worker_pool.h"
 
 namespace kiln::table_internal {
 namespace {
@@ -68,12 +71,10 @@ TEST(CellClassifierTest, ReportsEveryKindACellFits) {
   EXPECT_EQ(ClassifyCell("No", kAllKinds, &i), kCanBoolean);
   EXPECT_EQ(ClassifyCell("2020-01-01", kAllKinds, &i), kCanDatetime);
   EXPECT_EQ(ClassifyCell("Steady", kAllKinds, &i), 0);
-  EXPECT_EQ(UnescapeCell({"say \"\"hi\"\"", true}), "say \"hi\"");
+  EXPECT_EQ(UnescapeCell(RawCell("say \"\"hi\"\"", true)), "say \"hi\"");
 }
 
 TEST(Utf8Test, FindsTheFirstInvalidByte) {
-  EXPECT_TRUE(IsAscii("plain text, 40 bytes long......ok......"));
-  EXPECT_FALSE(IsAscii("caf\xc3\xa9"));
   EXPECT_EQ(FindInvalidUtf8("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80"), std::string_view::npos);
   EXPECT_EQ(FindInvalidUtf8("ab\xc3"), 2u);            // truncated
   EXPECT_EQ(FindInvalidUtf8("\xed\xa0\x80"), 0u);      // surrogate
@@ -118,13 +119,38 @@ TEST(CsvLayoutTest, ChunksStartAfterLineBreaksOutsideQuotes) {
   std::string data = "h\n";
   for (int i = 0; i < 1000; ++i)
     data += i % 3 ? "\"a\nb\"\n" : "plain\n";
-  std::vector<std::size_t> starts = SplitIntoChunks(data, 2, 8);
-  EXPECT_GT(starts.size(), 4u);
-  for (std::size_t s : starts) {
-    EXPECT_EQ(data[s - 1], '\n');
-    // Quote parity before a start is even.
-    EXPECT_EQ(std::count(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(s), '"') % 2, 0);
+  WorkerPool pool(2);
+  std::vector<ChunkSpan> chunks = SplitIntoChunks(data, 2, 8, pool);
+  EXPECT_GT(chunks.size(), 4u);
+  EXPECT_EQ(chunks.front().begin, 2u);
+  EXPECT_EQ(chunks.back().end, data.size());
+  for (std::size_t k = 0; k < chunks.size(); ++k) {
+    std::size_t s = chunks[k].begin, e = chunks[k].end;
+    if (k > 0) {
+      EXPECT_EQ(s, chunks[k - 1].end);
+      EXPECT_EQ(data[s - 1], '\n');
+      // Quote parity before a start is even.
+      EXPECT_EQ(std::count(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(s), '"') % 2,
+                0);
+    }
+    EXPECT_EQ(chunks[k].newlines, static_cast<std::size_t>(std::count(
+                                      data.begin() + static_cast<std::ptrdiff_t>(s),
+                                      data.begin() + static_cast<std::ptrdiff_t>(e), '\n')));
+    EXPECT_TRUE(chunks[k].ascii);
   }
+}
+
+TEST(CsvLayoutTest, CountsLineBreaksQuotesAndNonAsciiBytes) {
+  std::string data;
+  for (int i = 0; i < 5000; ++i)
+    data += i % 7 ? "ab,\"c\"\n" : "x\n";
+  ByteCounts c = CountBytes(data.data(), data.data() + data.size());
+  EXPECT_EQ(c.newlines, 5000u);
+  EXPECT_EQ(c.quotes, 2u * (5000 - 715));
+  EXPECT_TRUE(c.ascii);
+  data[4321] = '\xc3';
+  EXPECT_FALSE(CountBytes(data.data(), data.data() + data.size()).ascii);
+  EXPECT_FALSE(CountBytes(data.data() + 4321, data.data() + 4322).ascii);
 }
 
 TEST(CsvLayoutTest, ReadsOneRecordWithQuotes) {

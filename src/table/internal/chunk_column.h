@@ -6,10 +6,12 @@
 // decided later from the merged profiles of all chunks, and a chunk whose storage does not provide
 // what the plan needs (Provides() false) is re-read for that column in fixed mode. Values are what
 // ColumnWriter would write for the planned type, so the Table does not depend on the chunking.
+// Most batches take a fast path: one loop that stores and only counts cells which cannot change the
+// profile (a label once the column is categorical, an integer in an integer column, a label seen
+// before), falling back to profile-then-store at the first other cell.
 // Not thread-safe: one ChunkColumn per chunk per column.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -19,17 +21,21 @@
 #include "table/internal/cell_classifier.h"
 #include "table/internal/column_profile.h"
 #include "table/internal/column_setup.h"
+#include "table/internal/label_table.h"
 #include "table/internal/na_matcher.h"
-#include "table/internal/string_dictionary.h"
 #include "table/internal/type_inference.h"
+#include "table/internal/value_stats.h"
 
 namespace kiln::table_internal {
 
 class ChunkColumn {
  public:
   // Speculative storage, profiling on. A schema-forced column stores its forced type from the
-  // start. `max_rows` bounds the chunk's rows (capacity is reserved once). `na` must outlive this.
-  ChunkColumn(const ColumnSetup& setup, const NaMatcher& na, std::size_t max_rows);
+  // start. `max_rows` bounds the chunk's rows (capacity is reserved once). Cells handed to AddBatch
+  // are views into `buffer` (which may be read a word past a cell's end, never past its own end).
+  // `na` and the buffer must outlive this.
+  ChunkColumn(const ColumnSetup& setup, const NaMatcher& na, std::size_t max_rows,
+              std::string_view buffer);
 
   // The column is known to be categorical (its first rows in the file hold a non-number label):
   // store codes from the first row.
@@ -56,23 +62,32 @@ class ChunkColumn {
   // chunk's cells are all missing or are not stored as values.
   const double* values() const;
   bool values_external() const { return values() != nullptr && ext_values_ != nullptr; }
-  // Chunk-local codes, one per row, or null; and their dictionary.
+  // Chunk-local codes, one per row, or null; and their labels.
   const std::int32_t* codes() const;
   bool codes_external() const { return codes() != nullptr && ext_codes_ != nullptr; }
-  const StringDictionary& dictionary() const { return dictionary_; }
+  const LabelTable& labels() const { return labels_; }
   // Frees local storage (after it was copied out).
   void ReleaseLocal() {
     values_ = {};
     codes_ = {};
   }
-  // Boolean storage is codes (few distinct spellings); values come from the levels.
-  bool values_from_codes() const { return storage_ == Storage::kBoolean; }
   // A speculative number column read an integer "-0" as -0.0 (an integer column stores +0.0).
   bool negative_zero() const { return negative_zero_; }
+  // Range and small values of values(), for counting distinct values without reading them back.
+  const ValueStats& value_stats() const { return stats_; }
 
  private:
   enum class Storage : std::uint8_t { kNone, kNumber, kBoolean, kDatetime, kCodes, kDeferred };
   static Storage StorageFor(ColumnType type);
+
+  // The fast paths: cells that cannot change the profile beyond its counts (see AddCounts), stored
+  // in one loop. Each returns how many leading cells it took; the rest go the general way.
+  std::size_t AddNeutral(const RawCell* cells, std::size_t n);
+  std::size_t AddLabels(const RawCell* cells, std::size_t n);  // categorical: every cell
+  std::size_t AddNumbers(const RawCell* cells, std::size_t n, bool reals);
+  std::size_t AddKnownLabels(const RawCell* cells, std::size_t n);  // texts already in the labels
+  // Profile the whole batch, respeculate, then store.
+  std::size_t AddGeneral(const RawCell* cells, const std::uint64_t* lines, std::size_t n);
 
   void Respeculate();
   double* ValuesUpTo(std::size_t rows);  // room for `rows` values
@@ -80,27 +95,21 @@ class ChunkColumn {
   void StoreValues(const RawCell* cells, std::size_t n);
   void StoreCodes(const RawCell* cells, std::size_t n);
   double Number(RawCell cell);
-  // A direct-mapped cache of recent labels in front of the dictionary: most label columns have a
-  // handful of short values, and a hit costs two loads and a compare instead of a hash probe.
+
+  // The cell's code, adding it to the labels when new (-1 for the empty cell).
   std::int32_t Code(RawCell cell) {
-    if (cell.escaped)
+    if (cell.escaped()) [[unlikely]]
       return CodeSlow(cell);
-    const char* p = cell.text.data();
-    const std::size_t n = cell.text.size();
-    std::uint64_t h = n <= 8 ? PackShort(p, n) : Load8(p) ^ (Load8(p + n - 8) >> 7);
-    std::size_t slot = static_cast<std::size_t>(((h ^ n) * 0x9E3779B97F4A7C15ULL) >> 58);
-    CacheEntry& e = cache_[slot];
-    if (e.code >= 0 && BytesEqual(cell.text, std::string_view(e.data, e.size)))
-      return e.code;
-    std::int32_t code = dictionary_.FindOrAdd(cell.text);
-    e = CacheEntry{p, static_cast<std::uint32_t>(n), code};
-    return code;
+    return labels_.FindOrAdd(cell);
   }
   std::int32_t CodeSlow(RawCell cell);
 
   const NaMatcher* na_;
+  std::string_view buffer_;
+  const char* buffer_end_;
   ColumnProfile profile_;
   bool profiling_ = true;
+  bool forced_ = false;             // the schema sets the type
   bool fixed_ = false;              // storage never changes
   bool speculative_codes_ = false;  // id/code-named: codes kept while few distinct integers
   bool keep_codes_ = false;         // codes_ has a code for every row so far (always for kBoolean)
@@ -112,16 +121,13 @@ class ChunkColumn {
   double* ext_values_ = nullptr;
   std::int32_t* ext_codes_ = nullptr;
   std::vector<double> values_;  // local storage when there is no external array
+  ValueStats stats_;            // of the stored values
+  // With number storage and codes: the value of each label (by code) known so far.
+  std::vector<double> code_values_;
   std::vector<std::int32_t> codes_;
-  StringDictionary dictionary_;
+  LabelTable labels_;
   std::deque<std::string> arena_;  // unescaped keys (stable addresses)
   std::string scratch_;
-  struct CacheEntry {
-    const char* data = nullptr;
-    std::uint32_t size = 0;
-    std::int32_t code = -1;  // -1: empty
-  };
-  std::array<CacheEntry, 64> cache_{};
 };
 
 }  // namespace kiln::table_internal

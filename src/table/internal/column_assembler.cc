@@ -70,7 +70,7 @@ void AssembleBooleans(std::size_t num_rows, const std::vector<ChunkColumn*>& pie
       out.resize(out.size() + piece->rows(), kNaN);
       continue;
     }
-    const StringDictionary& local = piece->dictionary();
+    const LabelTable& local = piece->labels();
     level_value.resize(local.size());
     for (std::size_t i = 0; i < local.size(); ++i) {
       bool b;
@@ -109,7 +109,7 @@ void AssembleCodes(std::size_t num_rows, const std::vector<ChunkColumn*>& pieces
       std::fill_n(dst, n, -1);
       continue;
     }
-    const StringDictionary& local = piece.dictionary();
+    const LabelTable& local = piece.labels();
     remap.resize(local.size());
     bool identity = true;
     for (std::size_t i = 0; i < local.size(); ++i) {
@@ -137,24 +137,33 @@ void AssembleCodes(std::size_t num_rows, const std::vector<ChunkColumn*>& pieces
 
 }  // namespace
 
-void AssembleColumn(const ColumnSetup& setup, const ColumnPlan& plan, std::size_t num_rows,
-                    const std::vector<ChunkColumn*>& pieces, Column* column) {
+bool AssembleColumn(const ColumnSetup& setup, const ColumnPlan& plan, std::size_t num_rows,
+                    const std::vector<ChunkColumn*>& pieces, Column* column, ValueStats* stats) {
   column->name = setup.name;
   column->type = plan.type;
   column->type_reason = plan.reason;
+  bool has_stats = false;
   // Booleans read the codes in place, so they go before the codes are compacted.
-  if (plan.type == ColumnType::kBoolean)
+  if (plan.type == ColumnType::kBoolean) {
     AssembleBooleans(num_rows, pieces, column);
-  else if (IsNumberLike(plan.type))
+  } else if (IsNumberLike(plan.type)) {
     AssembleValues(setup, plan, num_rows, pieces, column);
-  else
+    stats->Clear();
+    for (const ChunkColumn* piece : pieces) {
+      if (piece->values() != nullptr)
+        stats->Merge(piece->value_stats());
+    }
+    has_stats = true;
+  } else {
     Release(&column->values);
+  }
   if (plan.dictionary)
     AssembleCodes(num_rows, pieces, column);
   else
     Release(&column->codes);
   for (ChunkColumn* piece : pieces)
     piece->ReleaseLocal();
+  return has_stats;
 }
 
 }  // namespace kiln::table_internal

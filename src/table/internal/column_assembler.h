@@ -18,8 +18,9 @@ namespace kiln::table_internal {
 
 // `pieces[k]` is the column in chunk k and must Provides(plan); its external output (if any) is in
 // `column`'s arrays, at or after the rows of earlier chunks. Sets name, type, type_reason, values
-// and/or codes and levels (not the counts: see ApplyColumnRules).
-void AssembleColumn(const ColumnSetup& setup, const ColumnPlan& plan, std::size_t num_rows,
-                    const std::vector<ChunkColumn*>& pieces, Column* column);
+// and/or codes and levels (not the counts: see ApplyColumnRules). Returns whether `stats` now
+// describes column->values (number and date columns; not booleans, whose values come from codes).
+bool AssembleColumn(const ColumnSetup& setup, const ColumnPlan& plan, std::size_t num_rows,
+                    const std::vector<ChunkColumn*>& pieces, Column* column, ValueStats* stats);
 
 }  // namespace kiln::table_internal

@@ -60,33 +60,10 @@ double MeanWords(const Column& column, std::size_t present) {
   return total / static_cast<double>(present);
 }
 
-}  // namespace
-
-std::size_t CountWords(std::string_view s) {
-  std::size_t words = 0;
-  bool in_word = false;
-  for (char c : s) {
-    bool space = IsSpace(c);
-    if (!space && !in_word)
-      ++words;
-    in_word = !space;
-  }
-  return words;
-}
-
-std::size_t CountDistinctValues(const std::vector<double>& values) {
+// Distinct non-NaN values, knowing their range and whether all are whole.
+std::size_t CountDistinctIn(const std::vector<double>& values, double lo, double hi,
+                            bool integral) {
   // Integers in a narrow range: a bitmap.
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  bool integral = true;
-  for (double v : values) {
-    if (std::isnan(v))
-      continue;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-    integral = integral && v == std::floor(v);
-  }
-  if (lo > hi)
-    return 0;
   if (integral && hi - lo < 8.0 * static_cast<double>(values.size()) + 1024) {
     std::vector<bool> seen(static_cast<std::size_t>(hi - lo) + 1);
     std::size_t distinct = 0;
@@ -101,13 +78,30 @@ std::size_t CountDistinctValues(const std::vector<double>& values) {
     }
     return distinct;
   }
-  // Open addressing over bit patterns; 0 marks an empty slot, so +0.0 is counted apart.
   std::size_t capacity = 16;
   while (capacity < values.size() * 2)
     capacity *= 2;
-  std::vector<std::uint64_t> slots(capacity, 0);
-  std::size_t mask = capacity - 1;
+  const std::size_t mask = capacity - 1;
   std::size_t distinct = 0;
+  if (integral && hi - lo < 4294967295.0) {
+    // Integers in a 32-bit range (ids, keys): offsets from lo + 1 in half the space; 0 is empty.
+    std::vector<std::uint32_t> slots(capacity, 0);
+    for (double v : values) {
+      if (std::isnan(v))
+        continue;
+      auto key = static_cast<std::uint32_t>(v - lo) + 1;
+      std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+      while (slots[i] != 0 && slots[i] != key)
+        i = (i + 1) & mask;
+      if (slots[i] == 0) {
+        slots[i] = key;
+        ++distinct;
+      }
+    }
+    return distinct;
+  }
+  // Open addressing over bit patterns; 0 marks an empty slot, so +0.0 is counted apart.
+  std::vector<std::uint64_t> slots(capacity, 0);
   bool saw_zero = false;
   for (double v : values) {
     if (std::isnan(v))
@@ -127,6 +121,42 @@ std::size_t CountDistinctValues(const std::vector<double>& values) {
     }
   }
   return distinct + (saw_zero ? 1 : 0);
+}
+
+}  // namespace
+
+std::size_t CountWords(std::string_view s) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char c : s) {
+    bool space = IsSpace(c);
+    if (!space && !in_word)
+      ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
+std::size_t CountDistinctValues(const std::vector<double>& values, const ValueStats* stats) {
+  if (stats != nullptr) {
+    if (stats->empty())
+      return 0;
+    if (stats->small())
+      return stats->small_distinct();
+    return CountDistinctIn(values, stats->lo(), stats->hi(), stats->integral());
+  }
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  bool integral = true;
+  for (double v : values) {
+    if (std::isnan(v))
+      continue;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+    integral = integral && v == std::floor(v);
+  }
+  if (lo > hi)
+    return 0;
+  return CountDistinctIn(values, lo, hi, integral);
 }
 
 void AllocateColumn(const ColumnSetup& setup, const ColumnPlan& plan, std::size_t num_rows,
@@ -149,11 +179,11 @@ void FinishColumn(const ColumnSetup& setup, const ColumnPlan& plan, const Column
 }
 
 void ApplyColumnRules(const ColumnSetup& setup, const ColumnPlan& plan,
-                      const ColumnProfile& profile, Column* column) {
+                      const ColumnProfile& profile, Column* column, const ValueStats* stats) {
   column->missing = profile.missing();
   std::size_t present = profile.present();
   column->distinct =
-      IsNumberLike(plan.type) ? CountDistinctValues(column->values) : column->levels.size();
+      IsNumberLike(plan.type) ? CountDistinctValues(column->values, stats) : column->levels.size();
   // Text needs many distinct values, so the word count is only taken when that holds.
   double mean_words = 0;
   if (plan.type == ColumnType::kCategorical && !setup.forced &&

@@ -11,6 +11,7 @@
 #include "table/internal/column_setup.h"
 #include "table/internal/column_writer.h"
 #include "table/internal/type_inference.h"
+#include "table/internal/value_stats.h"
 #include "table/table.h"
 
 namespace kiln::table_internal {
@@ -25,11 +26,15 @@ void FinishColumn(const ColumnSetup& setup, const ColumnPlan& plan, const Column
                   const std::vector<std::size_t>& chunk_row_begin, Column* column);
 
 // The rules that need the materialized column: missing and distinct counts, free text, ids.
+// `stats`, when given, describes column->values exactly (see CountDistinctValues).
 void ApplyColumnRules(const ColumnSetup& setup, const ColumnPlan& plan,
-                      const ColumnProfile& profile, Column* column);
+                      const ColumnProfile& profile, Column* column,
+                      const ValueStats* stats = nullptr);
 
-// Distinct non-NaN values (-0 and +0 are one value).
-std::size_t CountDistinctValues(const std::vector<double>& values);
+// Distinct non-NaN values (-0 and +0 are one value). With the stats of exactly these values, small
+// integers are counted from the stats alone and other values in one pass instead of two.
+std::size_t CountDistinctValues(const std::vector<double>& values,
+                                const ValueStats* stats = nullptr);
 
 // Whitespace-separated words in `s`.
 std::size_t CountWords(std::string_view s);

@@ -14,20 +14,20 @@ namespace {
 bool Fits(ColumnType type, RawCell cell) {
   if (type == ColumnType::kCategorical || type == ColumnType::kText)
     return true;
-  if (cell.escaped)
+  if (cell.escaped())
     return false;
   double d;
   std::int64_t i;
   bool b;
   switch (type) {
     case ColumnType::kNumeric:
-      return ParseNumber(cell.text, &d);
+      return ParseNumber(cell.text(), &d);
     case ColumnType::kInteger:
-      return ParseInteger(cell.text, &i) || (ParseNumber(cell.text, &d) && d == std::floor(d));
+      return ParseInteger(cell.text(), &i) || (ParseNumber(cell.text(), &d) && d == std::floor(d));
     case ColumnType::kBoolean:
-      return ParseBoolean(cell.text, &b);
+      return ParseBoolean(cell.text(), &b);
     case ColumnType::kDatetime:
-      return ParseDatetime(cell.text, &d);
+      return ParseDatetime(cell.text(), &d);
     default:
       return true;
   }
@@ -46,25 +46,25 @@ bool ColumnProfile::ObserveSlow(RawCell cell, std::uint64_t line) {
     return Fits(forced_type_, cell);
   if (mask_ == 0)
     return true;
-  if (cell.escaped) {
+  if (cell.escaped()) {
     Fail(mask_, cell, line);
     mask_ = 0;
     return true;
   }
   std::int64_t iv = 0;
-  auto kinds = static_cast<std::uint8_t>(ClassifyCell(cell.text, mask_, &iv) & mask_);
+  auto kinds = static_cast<std::uint8_t>(ClassifyCell(cell.text(), mask_, &iv) & mask_);
   if (kinds != mask_) {
     Fail(static_cast<std::uint8_t>(mask_ & ~kinds), cell, line);
     mask_ = kinds;
   }
   if (track_small_ && (kinds & kCanInteger) && !small_overflow_)
     AddSmall(iv);
-  last_fit_ = cell.text;
+  last_fit_ = cell.text();
   return true;
 }
 
 void ColumnProfile::Fail(std::uint8_t bits, RawCell cell, std::uint64_t line) {
-  std::string value = ShortValue(cell.escaped ? UnescapeCell(cell) : std::string(cell.text));
+  std::string value = ShortValue(cell.escaped() ? UnescapeCell(cell) : std::string(cell.text()));
   for (int b = 0; b < 4; ++b) {
     if (bits & (1 << b))
       first_failure_[static_cast<std::size_t>(b)] = Evidence{line, value};
@@ -131,7 +131,7 @@ void ColumnProfile::Merge(const ColumnProfile& next, std::uint64_t line_offset) 
 }
 
 std::string ForcedTypeMismatch(const std::string& column, ColumnType forced, RawCell cell) {
-  std::string value = cell.escaped ? UnescapeCell(cell) : std::string(cell.text);
+  std::string value = cell.escaped() ? UnescapeCell(cell) : std::string(cell.text());
   const char* what = "does not fit";
   double d;
   switch (forced) {
@@ -139,7 +139,7 @@ std::string ForcedTypeMismatch(const std::string& column, ColumnType forced, Raw
       what = "is not a number";
       break;
     case ColumnType::kInteger:
-      what = !cell.escaped && ParseNumber(value, &d) ? "is not an integer" : "is not a number";
+      what = !cell.escaped() && ParseNumber(value, &d) ? "is not an integer" : "is not a number";
       break;
     case ColumnType::kBoolean:
       what = "is not a boolean (true/false/yes/no)";

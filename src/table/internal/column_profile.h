@@ -35,6 +35,12 @@ class ColumnProfile {
   explicit ColumnProfile(const ColumnSetup& setup);
 
   void ObserveMissing() { ++missing_; }
+  // Counts cells known to change nothing else: missing ones, and present ones whose text is of
+  // every kind still possible (and, when tracking small integers, already seen).
+  void AddCounts(std::size_t present, std::size_t missing) {
+    present_ += present;
+    missing_ += missing;
+  }
   // Observes a non-missing cell found on `line`. Returns false when the column's type is forced by
   // the schema and the cell does not fit it (the caller reports ForcedTypeMismatch).
   bool Observe(RawCell cell, std::uint64_t line) {
@@ -42,11 +48,12 @@ class ColumnProfile {
       ++present_;
       return true;
     }
-    if (mask_ == (kCanInteger | kCanNumber) && !track_small_ && IsShortPlainInteger(cell.text)) {
+    if (mask_ == (kCanInteger | kCanNumber) && !tracks_small() &&
+        IsShortPlainInteger(cell.text())) {
       ++present_;  // still an integer column: nothing to record
       return true;
     }
-    if (!forced_ && !cell.escaped && BytesEqual(cell.text, last_fit_)) {
+    if (!forced_ && !cell.escaped() && BytesEqual(cell.text(), last_fit_)) {
       ++present_;  // the same text as a cell that changed nothing (runs of "No" are common)
       return true;
     }
@@ -71,13 +78,13 @@ class ColumnProfile {
     if (mask_ == 0 && !forced_) {
       std::size_t missing = 0;
       for (std::size_t i = 0; i < n; ++i)
-        missing += na.IsMissing(cells[i].text) ? 1 : 0;
+        missing += na.IsMissing(cells[i].text()) ? 1 : 0;
       missing_ += missing;
       present_ += n - missing;
       return n;
     }
     for (std::size_t i = 0; i < n; ++i) {
-      if (na.IsMissing(cells[i].text)) {
+      if (na.IsMissing(cells[i].text())) {
         ++missing_;
       } else if (!Observe(cells[i], lines[i])) {
         return i;
@@ -100,6 +107,8 @@ class ColumnProfile {
   }
   // Distinct integers seen, or SIZE_MAX when more than kMaxCodeLevels (or not tracked).
   std::size_t small_distinct() const;
+  // Whether integers are still being collected (an id/code-named column with few so far).
+  bool tracks_small() const { return track_small_ && !small_overflow_; }
 
  private:
   bool ObserveSlow(RawCell cell, std::uint64_t line);

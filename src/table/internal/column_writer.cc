@@ -12,17 +12,17 @@ double ColumnWriter::ToNumber(RawCell cell) const {
   bool b;
   switch (type_) {
     case ColumnType::kInteger:
-      if (ParseInteger(cell.text, &i))
+      if (ParseInteger(cell.text(), &i))
         return static_cast<double>(i);
-      ParseNumber(cell.text, &d);  // an integral real in a schema-forced integer column
+      ParseNumber(cell.text(), &d);  // an integral real in a schema-forced integer column
       return d;
     case ColumnType::kNumeric:
-      ParseNumber(cell.text, &d);
+      ParseNumber(cell.text(), &d);
       return d;
     case ColumnType::kBoolean:
-      return ParseBoolean(cell.text, &b) ? (b ? 1.0 : 0.0) : d;
+      return ParseBoolean(cell.text(), &b) ? (b ? 1.0 : 0.0) : d;
     case ColumnType::kDatetime:
-      ParseDatetime(cell.text, &d);
+      ParseDatetime(cell.text(), &d);
       return d;
     default:
       return d;
@@ -30,9 +30,9 @@ double ColumnWriter::ToNumber(RawCell cell) const {
 }
 
 std::int32_t ColumnWriter::CodeSlow(RawCell cell) {
-  if (!cell.escaped) {
-    last_code_ = dictionary_.FindOrAdd(cell.text);
-    last_ = cell.text;
+  if (!cell.escaped()) {
+    last_code_ = dictionary_.FindOrAdd(cell.text());
+    last_ = cell.text();
     return last_code_;
   }
   UnescapeCellTo(cell, &scratch_);

@@ -25,7 +25,7 @@ class ColumnWriter {
       : type_(type), na_(&na), values_(values), codes_(codes) {}
 
   void Write(std::size_t row, RawCell cell) {
-    if (na_->IsMissing(cell.text)) {
+    if (na_->IsMissing(cell.text())) {
       if (values_)
         values_[row] = std::numeric_limits<double>::quiet_NaN();
       if (codes_)
@@ -42,14 +42,15 @@ class ColumnWriter {
   void WriteBatch(const RawCell* cells, std::size_t n, std::size_t row) {
     if (values_ == nullptr) {
       for (std::size_t i = 0; i < n; ++i) {
-        codes_[row + i] = na_->IsMissing(cells[i].text) ? -1 : Code(cells[i]);
+        codes_[row + i] = na_->IsMissing(cells[i].text()) ? -1 : Code(cells[i]);
       }
       return;
     }
     if (type_ == ColumnType::kInteger && codes_ == nullptr) {
       for (std::size_t i = 0; i < n; ++i) {
-        values_[row + i] = na_->IsMissing(cells[i].text) ? std::numeric_limits<double>::quiet_NaN()
-                                                         : IntegerValue(cells[i]);
+        values_[row + i] = na_->IsMissing(cells[i].text())
+                               ? std::numeric_limits<double>::quiet_NaN()
+                               : IntegerValue(cells[i]);
       }
       return;
     }
@@ -64,7 +65,7 @@ class ColumnWriter {
   double ToNumber(RawCell cell) const;
   // Inline digit loop for the common [-]?[0-9]{1,15} cell of an integer column.
   double IntegerValue(RawCell cell) const {
-    std::string_view s = cell.text;
+    std::string_view s = cell.text();
     std::size_t i = s[0] == '-' ? 1 : 0;
     if (s.size() - i > 15 || s.size() == i)
       return ToNumber(cell);
@@ -78,7 +79,7 @@ class ColumnWriter {
     return static_cast<double>(s[0] == '-' ? -v : v);
   }
   std::int32_t Code(RawCell cell) {
-    if (!cell.escaped && last_code_ >= 0 && BytesEqual(cell.text, last_))
+    if (!cell.escaped() && last_code_ >= 0 && BytesEqual(cell.text(), last_))
       return last_code_;
     return CodeSlow(cell);
   }

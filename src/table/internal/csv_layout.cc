@@ -125,55 +125,95 @@ char DetectDelimiter(std::string_view data) {
   return best;
 }
 
-std::size_t CountByte(const char* begin, const char* end, char c) {
-  std::size_t count = 0;
+ByteCounts CountBytes(const char* begin, const char* end) {
+  ByteCounts counts;
   const char* p = begin;
+  unsigned high = 0;
 #if defined(__SSE2__)
-  const __m128i needle = _mm_set1_epi8(c);
-  for (; end - p >= 64; p += 64) {
-    std::uint64_t m = 0;
-    for (int i = 0; i < 4; ++i) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-      m |= static_cast<std::uint64_t>(
-               static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle))))
-           << (16 * i);
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i zero = _mm_setzero_si128();
+  auto sum = [&](__m128i bytes) {
+    __m128i sad = _mm_sad_epu8(bytes, zero);  // two 64-bit sums of 8 bytes each
+    return static_cast<std::size_t>(_mm_cvtsi128_si64(sad)) +
+           static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sad, sad)));
+  };
+  while (end - p >= 16) {
+    // Byte counters overflow after 255 blocks.
+    std::size_t blocks = std::min<std::size_t>(static_cast<std::size_t>(end - p) / 16, 255);
+    __m128i newlines = zero, quotes = zero, any = zero;
+    for (std::size_t b = 0; b < blocks; ++b, p += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      newlines = _mm_sub_epi8(newlines, _mm_cmpeq_epi8(v, newline));
+      quotes = _mm_sub_epi8(quotes, _mm_cmpeq_epi8(v, quote));
+      any = _mm_or_si128(any, v);
     }
-    count += static_cast<std::size_t>(__builtin_popcountll(m));
+    counts.newlines += sum(newlines);
+    counts.quotes += sum(quotes);
+    high |= static_cast<unsigned>(_mm_movemask_epi8(any));
   }
 #endif
-  for (; p < end; ++p)
-    count += *p == c ? 1 : 0;
-  return count;
+  for (; p < end; ++p) {
+    counts.newlines += *p == '\n' ? 1 : 0;
+    counts.quotes += *p == '"' ? 1 : 0;
+    high |= static_cast<unsigned char>(*p) >> 7;
+  }
+  counts.ascii = high == 0;
+  return counts;
 }
 
-std::vector<std::size_t> SplitIntoChunks(std::string_view data, std::size_t begin,
-                                         std::size_t num_chunks) {
-  std::vector<std::size_t> starts = {begin};
+std::vector<ChunkSpan> SplitIntoChunks(std::string_view data, std::size_t begin,
+                                       std::size_t num_chunks, WorkerPool& pool) {
   const std::size_t n = data.size();
-  if (num_chunks <= 1 || begin >= n)
-    return starts;
-  const std::size_t span = n - begin;
-  std::size_t pos = begin;  // quote parity is known (even) at every chunk start
-  for (std::size_t k = 1; k < num_chunks; ++k) {
-    std::size_t target = begin + span / num_chunks * k;
-    if (target <= pos)
-      continue;
-    bool odd = CountByte(data.data() + pos, data.data() + target, '"') % 2 != 0;
-    std::size_t i = target;
-    for (; i < n; ++i) {
-      char c = data[i];
-      if (c == '"') {
-        odd = !odd;
-      } else if (c == '\n' && !odd) {
-        break;
+  if (begin >= n || num_chunks <= 1)
+    num_chunks = 1;
+  // Range k is [bounds[k], bounds[k + 1]).
+  const std::size_t span = begin < n ? n - begin : 0;
+  std::vector<std::size_t> bounds(num_chunks + 1);
+  for (std::size_t k = 0; k < num_chunks; ++k)
+    bounds[k] = begin + span / num_chunks * k;
+  bounds[num_chunks] = std::max(begin, n);
+  std::vector<ByteCounts> counts(num_chunks);
+  pool.Run(num_chunks, [&](std::size_t k) {
+    counts[k] = CountBytes(data.data() + bounds[k], data.data() + bounds[k + 1]);
+  });
+
+  std::vector<ChunkSpan> chunks;
+  ChunkSpan chunk{begin, 0, 0, true};
+  bool odd = false;  // quote parity at the start of the range
+  for (std::size_t k = 0; k < num_chunks; ++k) {
+    std::size_t skipped = 0;  // line breaks of this range before a chunk start in it
+    if (k > 0) {
+      // The first line break outside quotes in the range starts a chunk.
+      bool quoted = odd;
+      std::size_t i = bounds[k];
+      for (; i < bounds[k + 1]; ++i) {
+        char c = data[i];
+        if (c == '"') {
+          quoted = !quoted;
+        } else if (c == '\n') {
+          ++skipped;
+          if (!quoted)
+            break;
+        }
+      }
+      if (i < bounds[k + 1] && i + 1 < n) {
+        chunk.end = i + 1;
+        chunk.newlines += skipped;
+        chunk.ascii = chunk.ascii && counts[k].ascii;
+        chunks.push_back(chunk);
+        chunk = ChunkSpan{i + 1, 0, 0, true};
+      } else {
+        skipped = 0;
       }
     }
-    if (i + 1 >= n)
-      break;
-    pos = i + 1;
-    starts.push_back(pos);
+    chunk.newlines += counts[k].newlines - skipped;
+    chunk.ascii = chunk.ascii && counts[k].ascii;
+    odd = odd != (counts[k].quotes % 2 != 0);
   }
-  return starts;
+  chunk.end = std::max(begin, n);
+  chunks.push_back(chunk);
+  return chunks;
 }
 
 }  // namespace kiln::table_internal

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "table/internal/worker_pool.h"
+
 namespace kiln::table_internal {
 
 struct CsvRecord {
@@ -28,14 +30,29 @@ CsvRecord ReadCsvRecord(std::string_view data, std::size_t pos, char delimiter,
 // first records (up to 20) the same way, quote-aware. ',' when nothing splits the header.
 char DetectDelimiter(std::string_view data);
 
-// Occurrences of `c` in [begin, end) (SSE2 where available).
-std::size_t CountByte(const char* begin, const char* end, char c);
+// Line breaks and quotes in [begin, end), and whether every byte is ASCII: one pass (SSE2 where
+// available).
+struct ByteCounts {
+  std::size_t newlines = 0;
+  std::size_t quotes = 0;
+  bool ascii = true;
+};
+ByteCounts CountBytes(const char* begin, const char* end);
 
-// Chunk start positions: the first is `begin`; each later one follows a line break that is outside
-// quotes by quote parity (an even number of '"' since `begin`). At most `num_chunks` chunks. A file
-// where quotes appear inside unquoted fields can defeat parity; the caller verifies each chunk ends
-// where the next starts.
-std::vector<std::size_t> SplitIntoChunks(std::string_view data, std::size_t begin,
-                                         std::size_t num_chunks);
+// A piece of the data for one parser task.
+struct ChunkSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::size_t newlines = 0;  // line breaks in [begin, end)
+  bool ascii = true;  // no byte >= 0x80 in [begin, end) (false may be cautious: a neighbour's)
+};
+
+// Splits data[begin, size) into at most `num_chunks` chunks: the first starts at `begin`, each
+// later one after a line break outside quotes by quote parity (an even number of '"' since
+// `begin`). The bytes are counted once, on the pool's threads, in equal ranges; a range holds at
+// most one chunk start. A file where quotes appear inside unquoted fields can defeat parity; the
+// caller verifies each chunk ends where the next starts.
+std::vector<ChunkSpan> SplitIntoChunks(std::string_view data, std::size_t begin,
+                                       std::size_t num_chunks, WorkerPool& pool);
 
 }  // namespace kiln::table_internal

@@ -1,8 +1,9 @@
 #include "table/internal/csv_reader.h"
 
 #include <algorithm>
-#include <memory>
+#include <functional>
 #include <unordered_map>
+#include <utility>
 
 #include "table/internal/chunk_column.h"
 #include "table/internal/column_assembler.h"
@@ -12,9 +13,10 @@
 #include "table/internal/csv_layout.h"
 #include "table/internal/csv_tokenizer.h"
 #include "table/internal/na_matcher.h"
-#include "table/internal/parallel_for.h"
+#include "table/internal/prefault.h"
 #include "table/internal/type_inference.h"
 #include "table/internal/utf8.h"
+#include "table/internal/worker_pool.h"
 
 namespace kiln::table_internal {
 namespace {
@@ -36,6 +38,14 @@ struct Chunk {
   CsvScanResult scan;
 };
 
+// v->resize(n) for a new vector, its pages mapped in one call first (see PrefaultPages).
+template <class T>
+void ResizeFresh(std::vector<T>* v, std::size_t n) {
+  v->reserve(n);
+  PrefaultPages(v->data(), n * sizeof(T));
+  v->resize(n);
+}
+
 bool IsBlank(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
@@ -43,8 +53,14 @@ bool IsBlank(std::string_view s) {
 
 class CsvParse {
  public:
-  CsvParse(std::string_view data, std::string_view display_name, const ReadOptions& options)
-      : data_(data), name_(display_name), options_(options), na_(options.na_values) {}
+  CsvParse(std::string_view data, std::string_view display_name, const ReadOptions& options,
+           WorkerPool& pool)
+      : data_(data),
+        name_(display_name),
+        options_(options),
+        na_(options.na_values),
+        pool_(&pool),
+        threads_(pool.threads()) {}
 
   Result<Table> Run();
 
@@ -52,15 +68,17 @@ class CsvParse {
   Status Error(const std::string& message) const {
     return Status::InvalidArgument(name_ + ": " + message);
   }
+  // Runs task(0..n-1) on the pool when the data is large enough to split, else on this thread.
+  void ForEach(std::size_t n, const std::function<void(std::size_t)>& task) const;
   Status ReadHeader();
   CsvScanInput ScanInput(std::size_t begin, std::size_t end) const;
   // Profiles of the file's first rows: hints for storage, never for types.
   std::vector<ColumnProfile> ProfileFirstRows() const;
   // Sizes `table`'s columns for `rows` rows in the storage the first rows suggest.
   void Preallocate(const std::vector<ColumnProfile>& first, std::size_t rows, Table* table) const;
-  // The single pass over `starts`, writing into `table`'s preallocated arrays; false (and no
+  // The single pass over `spans`, writing into `table`'s preallocated arrays; false (and no
   // error) when chunk boundaries were not record boundaries.
-  Result<bool> ParseChunks(const std::vector<std::size_t>& starts,
+  Result<bool> ParseChunks(const std::vector<ChunkSpan>& spans,
                            const std::vector<ColumnProfile>& first, std::vector<Chunk>* chunks,
                            Table* table);
   void ParseChunk(const std::vector<ColumnProfile>& first, Chunk* chunk, Table* table) const;
@@ -76,8 +94,18 @@ class CsvParse {
   std::vector<ColumnSetup> setups_;
   std::size_t data_begin_ = 0;
   std::uint64_t first_data_line_ = 2;
-  int threads_ = 1;
+  WorkerPool* pool_;
+  int threads_;
 };
+
+void CsvParse::ForEach(std::size_t n, const std::function<void(std::size_t)>& task) const {
+  if (data_.size() >= 2 * kMinChunkBytes) {
+    pool_->Run(n, task);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    task(i);
+}
 
 Status CsvParse::ReadHeader() {
   delimiter_ = options_.delimiter != 0 ? options_.delimiter : DetectDelimiter(data_);
@@ -149,7 +177,7 @@ void CsvParse::Preallocate(const std::vector<ColumnProfile>& first, std::size_t 
                            Table* table) const {
   table->columns.clear();
   table->columns.resize(setups_.size());
-  ParallelFor(setups_.size(), threads_, [&](std::size_t c) {
+  ForEach(setups_.size(), [&](std::size_t c) {
     const ColumnSetup& setup = setups_[c];
     bool values = false, codes = setup.dictionary;
     if (setup.forced) {
@@ -162,9 +190,9 @@ void CsvParse::Preallocate(const std::vector<ColumnProfile>& first, std::size_t 
       codes = codes || !values || setup.code_like_name;
     }
     if (values)
-      table->columns[c].values.resize(rows);
+      ResizeFresh(&table->columns[c].values, rows);
     if (codes)
-      table->columns[c].codes.resize(rows);
+      ResizeFresh(&table->columns[c].codes, rows);
   });
 }
 
@@ -177,7 +205,7 @@ void CsvParse::ParseChunk(const std::vector<ColumnProfile>& first, Chunk* chunk,
   columns.clear();
   columns.reserve(num_columns);
   for (std::size_t c = 0; c < num_columns; ++c) {
-    columns.emplace_back(setups_[c], na_, chunk->max_rows);
+    columns.emplace_back(setups_[c], na_, chunk->max_rows, data_);
     if (SurelyCategorical(setups_[c], first[c]))
       columns.back().HintCategorical();
     Column& col = table->columns[c];
@@ -209,30 +237,24 @@ void CsvParse::ParseChunk(const std::vector<ColumnProfile>& first, Chunk* chunk,
   ScanCsvChunk(in, on_batch, &result);
 }
 
-Result<bool> CsvParse::ParseChunks(const std::vector<std::size_t>& starts,
+Result<bool> CsvParse::ParseChunks(const std::vector<ChunkSpan>& spans,
                                    const std::vector<ColumnProfile>& first,
                                    std::vector<Chunk>* chunks, Table* table) {
   chunks->clear();
-  chunks->resize(starts.size());
-  for (std::size_t k = 0; k < starts.size(); ++k) {
-    (*chunks)[k].begin = starts[k];
-    (*chunks)[k].end = k + 1 < starts.size() ? starts[k + 1] : data_.size();
-  }
-  ParallelFor(starts.size(), threads_, [&](std::size_t k) {
-    Chunk& chunk = (*chunks)[k];
-    std::string_view bytes = data_.substr(chunk.begin, chunk.end - chunk.begin);
-    chunk.ascii = IsAscii(bytes);
-    chunk.max_rows = CountByte(bytes.data(), bytes.data() + bytes.size(), '\n') +
-                     (!bytes.empty() && bytes.back() != '\n' ? 1 : 0);
-  });
+  chunks->resize(spans.size());
   std::size_t bound = 0;
-  for (Chunk& chunk : *chunks) {
+  for (std::size_t k = 0; k < spans.size(); ++k) {
+    Chunk& chunk = (*chunks)[k];
+    chunk.begin = spans[k].begin;
+    chunk.end = spans[k].end;
+    chunk.ascii = spans[k].ascii;
+    chunk.max_rows =
+        spans[k].newlines + (chunk.end > chunk.begin && data_[chunk.end - 1] != '\n' ? 1 : 0);
     chunk.offset = bound;
     bound += chunk.max_rows;
   }
   Preallocate(first, bound, table);
-  ParallelFor(starts.size(), threads_,
-              [&](std::size_t k) { ParseChunk(first, &(*chunks)[k], table); });
+  ForEach(spans.size(), [&](std::size_t k) { ParseChunk(first, &(*chunks)[k], table); });
   std::uint64_t line = first_data_line_;
   for (const Chunk& chunk : *chunks) {
     if (chunk.scan.failed)
@@ -255,7 +277,7 @@ void CsvParse::Rematerialize(const std::vector<ColumnPlan>& plans, Chunk* chunk)
   std::vector<ChunkColumn> fresh;
   fresh.reserve(redo.size());
   for (std::size_t c : redo) {
-    fresh.emplace_back(setups_[c], na_, chunk->scan.rows);
+    fresh.emplace_back(setups_[c], na_, chunk->scan.rows, data_);
     fresh.back().FixTo(plans[c]);
   }
   auto on_batch = [&](const RawCell* cells, const std::uint64_t* lines, std::size_t n) {
@@ -274,7 +296,6 @@ Result<Table> CsvParse::Run() {
     return Error("file is empty");
   RETURN_IF_ERROR(ReadHeader());
   setups_ = MakeColumnSetups(names_, options_);
-  threads_ = ResolveThreadCount(options_.num_threads);
 
   std::size_t data_bytes = data_.size() - data_begin_;
   std::size_t num_chunks = std::max<std::size_t>(
@@ -282,15 +303,16 @@ Result<Table> CsvParse::Run() {
       std::min(static_cast<std::size_t>(threads_) * kChunksPerThread, data_bytes / kMinChunkBytes));
   if (threads_ == 1)
     num_chunks = 1;
-  std::vector<std::size_t> starts = SplitIntoChunks(data_, data_begin_, num_chunks);
   const std::vector<ColumnProfile> first = ProfileFirstRows();
   Table table;
   std::vector<Chunk> chunks;
-  ASSIGN_OR_RETURN(bool consistent, ParseChunks(starts, first, &chunks, &table));
+  ASSIGN_OR_RETURN(
+      bool consistent,
+      ParseChunks(SplitIntoChunks(data_, data_begin_, num_chunks, *pool_), first, &chunks, &table));
   if (!consistent) {
     // Quotes inside unquoted fields fooled the parity split: parse as one chunk.
-    starts = {data_begin_};
-    ASSIGN_OR_RETURN(consistent, ParseChunks(starts, first, &chunks, &table));
+    ASSIGN_OR_RETURN(consistent, ParseChunks(SplitIntoChunks(data_, data_begin_, 1, *pool_), first,
+                                             &chunks, &table));
   }
 
   // Merge profiles in file order and plan the columns.
@@ -319,16 +341,19 @@ Result<Table> CsvParse::Run() {
 
   // Chunks that guessed a column's storage wrong read it again (rare: a late label in a column of
   // numbers).
-  ParallelFor(chunks.size(), threads_, [&](std::size_t k) { Rematerialize(plans, &chunks[k]); });
+  ForEach(chunks.size(), [&](std::size_t k) { Rematerialize(plans, &chunks[k]); });
 
   table.source = name_;
   table.num_rows = num_rows;
-  ParallelFor(num_columns, threads_, [&](std::size_t c) {
+  ForEach(num_columns, [&](std::size_t c) {
     std::vector<ChunkColumn*> pieces;
     for (Chunk& chunk : chunks)
       pieces.push_back(&chunk.columns[c]);
-    AssembleColumn(setups_[c], plans[c], num_rows, pieces, &table.columns[c]);
-    ApplyColumnRules(setups_[c], plans[c], merged[c], &table.columns[c]);
+    ValueStats stats;
+    bool has_stats =
+        AssembleColumn(setups_[c], plans[c], num_rows, pieces, &table.columns[c], &stats);
+    ApplyColumnRules(setups_[c], plans[c], merged[c], &table.columns[c],
+                     has_stats ? &stats : nullptr);
   });
   return table;
 }
@@ -336,10 +361,10 @@ Result<Table> CsvParse::Run() {
 }  // namespace
 
 Result<Table> ParseCsv(std::string_view contents, std::string_view display_name,
-                       const ReadOptions& options) {
+                       const ReadOptions& options, WorkerPool& pool) {
   if (contents.substr(0, 3) == "\xEF\xBB\xBF")
     contents.remove_prefix(3);
-  CsvParse parse(contents, display_name, options);
+  CsvParse parse(contents, display_name, options, pool);
   return parse.Run();
 }
 

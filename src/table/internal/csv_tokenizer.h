@@ -1,15 +1,12 @@
 // ScanCsvChunk: the hot loop of CSV reading. Splits the records of one chunk into cells (views into
 // the buffer, no copies) and hands complete rows to a callback in column-major batches; used by
-// pass 1 (type inference) and pass 2 (materialization). Checks structure on the way: field counts,
-// unclosed quotes, text after a closing quote, and (when asked) UTF-8. Blank lines are skipped.
-// Errors carry a chunk-relative line. Not thread-safe per call; distinct chunks may be scanned
-// concurrently (the buffer is only read).
+// the profiling of the first rows, the single pass and the re-reads of wrongly guessed columns.
+// Checks structure on the way: field counts, unclosed quotes, text after a closing quote, and (when
+// asked) UTF-8. Blank lines are skipped. Errors carry a chunk-relative line. Not thread-safe per
+// call; distinct chunks may be scanned concurrently (the buffer is only read).
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,160 +38,195 @@ struct CsvScanResult {
 // "column \"name\"" for a header column, "field 17" past the header's width.
 std::string CsvFieldLabel(const std::vector<std::string>& names, std::size_t field);
 
+// A quoted field starting at the opening quote `open`: its text (without the quotes, doubled quotes
+// kept, `escaped` set when there are any) and `after`, the position after the closing quote.
+struct QuotedField {
+  enum class Problem { kNone, kUnclosed, kTextAfterQuote };
+  RawCell cell;
+  const char* after = nullptr;
+  std::uint64_t newlines = 0;  // line breaks inside the quotes
+  Problem problem = Problem::kNone;
+};
+QuotedField ScanQuotedField(const char* open, const char* data_end, char delimiter);
+
+// The message after "line N" for the UTF-8 error in `text` at byte `bad` of field `field`.
+std::string InvalidUtf8Message(const std::vector<std::string>& names, std::size_t field,
+                               std::string_view text, std::size_t bad);
+
 // Rows per batch handed to the callback. Batches let the callback run one tight loop per column
 // (one type, one dictionary) instead of switching column every cell.
 inline constexpr std::size_t kCsvBatchRows = 32;
 
-// Calls on_batch(const RawCell* cells, const std::uint64_t* lines, std::size_t rows) for each batch
-// of up to kCsvBatchRows records. Cells are column-major: cell (row r, column c) is cells[c *
-// kCsvBatchRows + r]; lines[r] is the record's chunk-relative line. A false return stops the scan
-// (the callback records its error in `out`). Rows before a structural error are handed over first,
-// so the error reported is the first in file order.
+namespace csv_internal {
+
+// Hands a full or final batch over; kept out of line so the scan loop keeps its state in registers.
 template <class OnBatch>
-void ScanCsvChunk(const CsvScanInput& in, OnBatch&& on_batch, CsvScanResult* out) {
+[[gnu::noinline]] bool Flush(OnBatch& on_batch, const RawCell* cells, const std::uint64_t* lines,
+                             std::size_t rows) {
+  return on_batch(cells, lines, rows);
+}
+
+template <bool kCheckUtf8, class OnBatch>
+void ScanRecords(const CsvScanInput& in, OnBatch& on_batch, CsvScanResult* out) {
   const char* const base = in.data.data();
   const char* const data_end = base + in.data.size();
   const char* const end = base + in.end;
-  const char* p = base + in.begin;
   const char delim = in.delimiter;
   const std::size_t num_columns = in.names->size();
   std::vector<RawCell> batch(num_columns * kCsvBatchRows);
+  RawCell* const cells = batch.data();
   std::uint64_t batch_lines[kCsvBatchRows];
   std::size_t batch_rows = 0;
-  RawCell* row_cells = batch.data();  // row_cells[c * kCsvBatchRows] is column c of the current row
+  const char* p = base + in.begin;
   std::uint64_t line = 0;
   SeparatorScanner scanner(p, data_end, delim);
-  auto fail = [&](std::uint64_t at_line, std::string message) {
-    if (batch_rows > 0 && !on_batch(static_cast<const RawCell*>(batch.data()),
-                                    static_cast<const std::uint64_t*>(batch_lines), batch_rows)) {
-      return;  // an earlier row failed in the callback
-    }
-    out->failed = true;
-    out->error_line = at_line;
-    out->error = std::move(message);
-    out->stop = static_cast<std::size_t>(p - base);
-    out->newlines = line;
-  };
-  std::size_t num_fields = 0;     // fields of the current record seen so far
-  std::uint64_t record_line = 0;  // line where the current record starts
-  while (true) {
-    if (num_fields == 0) {
-      if (p >= end)
-        break;
-      record_line = line;
-    }
-    // p is the start of a cell.
-    RawCell cell;
-    const char* sep;  // the delimiter or '\n' that ends the cell, or data_end
-    if (p < data_end && *p == '"') {
-      const std::uint64_t open_line = line;
-      const char* q = p + 1;
-      const char* close;
-      while (true) {
-        close = q < data_end ? static_cast<const char*>(
-                                   std::memchr(q, '"', static_cast<std::size_t>(data_end - q)))
-                             : nullptr;
-        if (close == nullptr) {
-          fail(open_line, ": quoted field opened in " + CsvFieldLabel(*in.names, num_fields) +
-                              " is never closed");
-          return;
+  std::string error;  // set on a structural error, which ends the scan
+  std::uint64_t error_line = 0;
+  std::size_t num_fields = 0;
+  while (p < end) {
+    // p starts a record. Its field k goes to first[k * kCsvBatchRows] (while k < num_columns);
+    // `field` is the next field's slot.
+    const std::uint64_t record_line = line;
+    RawCell* const first = cells + batch_rows;
+    RawCell* const last = first + num_columns * kCsvBatchRows;
+    RawCell* field = first;
+    while (true) {
+      // p starts a cell; `sep` is the delimiter or '\n' that ends it, or data_end. A delimiter at
+      // the very end of the data is followed by one more, empty field: the next scan finds no
+      // separator and stores it.
+      const char* sep;
+      // A separator in the current block is never data_end.
+      const bool plain = scanner.NextInBlock(&sep)
+                             ? *sep == delim
+                             : (sep = scanner.Next()) != data_end && *sep == delim;
+      if (plain) [[likely]] {
+        // No quote before the delimiter: a plain cell.
+        const std::string_view text(p, static_cast<std::size_t>(sep - p));
+        if constexpr (kCheckUtf8) {
+          std::size_t bad = FindInvalidUtf8(text);
+          if (bad != std::string_view::npos) {
+            num_fields = static_cast<std::size_t>(field - first) / kCsvBatchRows;
+            error_line = line;
+            error = InvalidUtf8Message(*in.names, num_fields, text, bad);
+            goto failed;
+          }
         }
-        if (close + 1 < data_end && close[1] == '"') {
-          cell.escaped = true;
-          q = close + 2;
-          continue;
+        if (field < last)
+          *field = RawCell(text);
+        field += kCsvBatchRows;
+        p = sep + 1;
+        continue;
+      }
+      num_fields = static_cast<std::size_t>(field - first) / kCsvBatchRows;
+      RawCell cell;
+      if (sep != data_end && *sep == '"' && sep == p) {
+        const std::uint64_t open_line = line;
+        QuotedField q = ScanQuotedField(p, data_end, delim);
+        if (q.problem == QuotedField::Problem::kUnclosed) {
+          error_line = open_line;
+          error = ": quoted field opened in " + CsvFieldLabel(*in.names, num_fields) +
+                  " is never closed";
+          goto failed;
         }
-        break;
-      }
-      cell.text = std::string_view(p + 1, static_cast<std::size_t>(close - p - 1));
-      line += static_cast<std::uint64_t>(std::count(p + 1, close, '\n'));
-      const char* after = close + 1;
-      if (after < data_end && *after != delim && *after != '\n' &&
-          !(*after == '\r' && (after + 1 == data_end || after[1] == '\n'))) {
-        fail(line, ", " + CsvFieldLabel(*in.names, num_fields) +
-                       ": unexpected text after a closing quote (a quote inside a quoted field "
-                       "is written twice: \"\")");
-        return;
-      }
-      scanner.Seek(after);
-      sep = scanner.Next();
-    } else {
-      sep = scanner.Next();
-      while (sep != data_end && *sep == '"')
-        sep = scanner.Next();  // a literal quote
-      const char* e = sep;
-      if (e > p && e[-1] == '\r' && (sep == data_end || *sep == '\n'))
-        --e;
-      cell.text = std::string_view(p, static_cast<std::size_t>(e - p));
-      if (num_fields == 0 && cell.text.empty() && (sep == data_end || *sep == '\n')) {
-        // A blank line: not a record.
-        if (sep == data_end) {
-          p = data_end;
+        line += q.newlines;
+        if (q.problem == QuotedField::Problem::kTextAfterQuote) {
+          error_line = line;
+          error = ", " + CsvFieldLabel(*in.names, num_fields) +
+                  ": unexpected text after a closing quote (a quote inside a quoted field is "
+                  "written twice: \"\")";
+          goto failed;
+        }
+        cell = q.cell;
+        scanner.Seek(q.after);
+        sep = scanner.Next();
+      } else {
+        while (sep != data_end && *sep == '"')
+          sep = scanner.Next();  // a literal quote inside an unquoted cell
+        const char* e = sep;
+        const bool at_line_end = sep == data_end || *sep != delim;
+        if (at_line_end && e > p && e[-1] == '\r')
+          --e;
+        cell = RawCell(std::string_view(p, static_cast<std::size_t>(e - p)));
+        if (at_line_end && num_fields == 0 && cell.size() == 0) {
+          // A blank line: not a record.
+          p = sep == data_end ? data_end : sep + 1;
+          line += sep == data_end ? 0 : 1;
           break;
         }
-        p = sep + 1;
-        ++line;
-        continue;
       }
-    }
-    if (in.check_utf8) {
-      std::size_t bad = FindInvalidUtf8(cell.text);
-      if (bad != std::string_view::npos) {
-        char detail[96];
-        std::snprintf(detail, sizeof(detail),
-                      ": invalid UTF-8 (byte 0x%02x at byte %zu of the value)",
-                      static_cast<unsigned char>(cell.text[bad]), bad + 1);
-        fail(line,
-             ", " + CsvFieldLabel(*in.names, num_fields) + detail + "; save the file as UTF-8");
-        return;
+      if constexpr (kCheckUtf8) {
+        std::size_t bad = FindInvalidUtf8(cell.text());
+        if (bad != std::string_view::npos) {
+          error_line = line;
+          error = InvalidUtf8Message(*in.names, num_fields, cell.text(), bad);
+          goto failed;
+        }
       }
-    }
-    if (num_fields < num_columns)
-      row_cells[num_fields * kCsvBatchRows] = cell;
-    ++num_fields;
-    if (sep != data_end && *sep == delim) {
-      p = sep + 1;
-      if (p != data_end)
-        continue;
-      // A delimiter at the very end: one more, empty field.
-      if (num_fields < num_columns)
-        row_cells[num_fields * kCsvBatchRows] = RawCell{};
+      if (field < last)
+        *field = cell;
+      field += kCsvBatchRows;
       ++num_fields;
-    } else if (sep != data_end) {  // '\n'
+      if (sep == data_end) {
+        p = data_end;
+        break;
+      }
       p = sep + 1;
-      ++line;
-    } else {
-      p = data_end;
+      if (*sep != delim) {  // '\n'
+        ++line;
+        break;
+      }
     }
+    if (num_fields == 0)
+      continue;  // a blank line
     // The record is complete.
     if (num_fields != num_columns) {
-      fail(record_line, ": expected " + std::to_string(num_columns) +
-                            " fields (as in the header), found " + std::to_string(num_fields));
-      return;
+      error_line = record_line;
+      error = ": expected " + std::to_string(num_columns) + " fields (as in the header), found " +
+              std::to_string(num_fields);
+      goto failed;
     }
     num_fields = 0;
     ++out->rows;
     batch_lines[batch_rows++] = record_line;
-    ++row_cells;
     if (batch_rows == kCsvBatchRows) {
-      if (!on_batch(static_cast<const RawCell*>(batch.data()),
-                    static_cast<const std::uint64_t*>(batch_lines), batch_rows)) {
+      if (!Flush(on_batch, cells, batch_lines, batch_rows)) {
         out->stop = static_cast<std::size_t>(p - base);
         out->newlines = line;
         return;
       }
       batch_rows = 0;
-      row_cells = batch.data();
     }
   }
-  if (batch_rows > 0 && !on_batch(static_cast<const RawCell*>(batch.data()),
-                                  static_cast<const std::uint64_t*>(batch_lines), batch_rows)) {
-    out->stop = static_cast<std::size_t>(p - base);
-    out->newlines = line;
-    return;
-  }
+  if (batch_rows > 0)
+    Flush(on_batch, cells, batch_lines, batch_rows);
   out->stop = static_cast<std::size_t>(p - base);
   out->newlines = line;
+  return;
+failed:
+  // Rows before the error go first: an error the callback finds in them comes first in the file.
+  if (batch_rows > 0 && !Flush(on_batch, cells, batch_lines, batch_rows))
+    return;
+  out->failed = true;
+  out->error_line = error_line;
+  out->error = std::move(error);
+  out->stop = static_cast<std::size_t>(p - base);
+  out->newlines = line;
+}
+
+}  // namespace csv_internal
+
+// Calls on_batch(const RawCell* cells, const std::uint64_t* lines, std::size_t rows) for each batch
+// of up to kCsvBatchRows records. Every cell points into in.data (an empty last field at its end).
+// Cells are column-major: cell (row r, column c) is cells[c * kCsvBatchRows + r]; lines[r] is the
+// record's chunk-relative line. A false return stops the scan (the callback records its error in
+// `out`). Rows before a structural error are handed over first, so the error reported is the first
+// in file order.
+template <class OnBatch>
+void ScanCsvChunk(const CsvScanInput& in, OnBatch&& on_batch, CsvScanResult* out) {
+  if (in.check_utf8)
+    csv_internal::ScanRecords<true>(in, on_batch, out);
+  else
+    csv_internal::ScanRecords<false>(in, on_batch, out);
 }
 
 }  // namespace kiln::table_internal

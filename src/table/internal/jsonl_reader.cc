@@ -135,7 +135,7 @@ Result<Table> ParseJsonLines(std::string_view contents, std::string_view display
     const std::vector<std::string>& cells = columns[c].cells;
     for (std::size_t r = 0; r < num_rows; ++r) {
       RawCell cell{cells[r], false};
-      if (na.IsMissing(cell.text)) {
+      if (na.IsMissing(cell.text())) {
         profile.ObserveMissing();
       } else if (!profile.Observe(cell, row_lines[r])) {
         return error("line " + std::to_string(row_lines[r]) + ", " +
@@ -148,7 +148,7 @@ Result<Table> ParseJsonLines(std::string_view contents, std::string_view display
     ColumnWriter writer(plan.type, na, col.values.empty() ? nullptr : col.values.data(),
                         col.codes.empty() ? nullptr : col.codes.data());
     for (std::size_t r = 0; r < num_rows; ++r)
-      writer.Write(r, RawCell{cells[r], false});
+      writer.Write(r, RawCell(cells[r]));
     FinishColumn(setups[c], plan, profile, {&writer}, {0}, &col);
   }
   return table;

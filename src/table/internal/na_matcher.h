@@ -23,6 +23,9 @@ class NaMatcher {
     }
   }
 
+  // Whether only the empty cell is missing.
+  bool OnlyEmpty() const { return values_.empty(); }
+
   bool IsMissing(std::string_view cell) const {
     if (cell.empty())
       return true;

@@ -1,24 +1,6 @@
 #include "table/internal/utf8.h"
 
-#include <cstdint>
-#include <cstring>
-
 namespace kiln::table_internal {
-
-bool IsAscii(std::string_view s) {
-  const char* p = s.data();
-  std::size_t n = s.size();
-  std::uint64_t acc = 0;
-  std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    std::uint64_t w[4];
-    std::memcpy(w, p + i, 32);
-    acc |= w[0] | w[1] | w[2] | w[3];
-  }
-  for (; i < n; ++i)
-    acc |= static_cast<unsigned char>(p[i]);
-  return (acc & 0x8080808080808080ULL) == 0;
-}
 
 std::size_t FindInvalidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

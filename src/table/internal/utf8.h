@@ -7,9 +7,6 @@
 
 namespace kiln::table_internal {
 
-// True when every byte is < 0x80 (fast path: pure ASCII needs no further validation).
-bool IsAscii(std::string_view s);
-
 // Offset of the first byte that does not start or continue a valid UTF-8 sequence (overlong forms,
 // surrogates and code points above U+10FFFF are invalid), or std::string_view::npos.
 std::size_t FindInvalidUtf8(std::string_view s);
