@@ -47,11 +47,14 @@ Result<std::string> ReadFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return ErrnoStatus("cannot open", path);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::InvalidArgument("cannot read \"" + path + "\": it is a directory");
+  }
   std::string out;
-  off_t size = ::lseek(fd, 0, SEEK_END);
-  if (size > 0)
-    out.reserve(static_cast<size_t>(size));
-  ::lseek(fd, 0, SEEK_SET);
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    out.reserve(static_cast<size_t>(st.st_size));
   char buf[1 << 16];
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof(buf));

@@ -76,6 +76,14 @@ TEST(FileUtilTest, NonEmptyOutputDirNeedsOverwrite) {
   EXPECT_TRUE(PrepareOutputDir(dir + "/new/sub", false).ok());
 }
 
+TEST(FileUtilTest, ReadingADirectoryIsAClearError) {
+  const std::string dir = ::testing::TempDir() + "/kiln-read-dir";
+  std::filesystem::create_directories(dir);
+  auto r = ReadFile(dir);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message().find("is a directory"), std::string::npos);
+}
+
 TEST(NumberFormatTest, ShortestRoundTrip) {
   EXPECT_EQ(FormatShortest(0.1), "0.1");
   EXPECT_EQ(FormatShortest(3.0), "3");
