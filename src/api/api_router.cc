@@ -53,6 +53,35 @@ std::pair<int, const char*> JsonAuthCode(AuthErrorKind kind) {
 
 bool IsJsonRequest(const HttpRequest& r) { return r.Header("x-amz-target").has_value(); }
 
+bool IsHealthz(const HttpRequest& r) {
+  return r.path == "/healthz" && (r.method == "GET" || r.method == "HEAD");
+}
+
+// The endpoint name of POST /endpoints/<name>/invocations, or nullopt.
+std::optional<std::string_view> InvocationEndpoint(const HttpRequest& r) {
+  constexpr std::string_view kPrefix = "/endpoints/", kSuffix = "/invocations";
+  const std::string_view path = r.path;
+  if (r.method != "POST" || !path.starts_with(kPrefix) || !path.ends_with(kSuffix) ||
+      path.size() <= kPrefix.size() + kSuffix.size())
+    return std::nullopt;
+  return path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+}
+
+// The whole body, bounded by `limit`: the server's buffer when it holds it (inline requests),
+// else read into `storage`.
+Result<std::string_view> WholeBody(HttpRequest& request, std::size_t limit, std::string& storage) {
+  if (std::optional<std::string_view> b = request.body->buffered()) {
+    if (b->size() > limit) {
+      return Status::InvalidArgument("request body is larger than " + std::to_string(limit) +
+                                     " bytes")
+          .WithReason("EntityTooLarge");
+    }
+    return *b;
+  }
+  ASSIGN_OR_RETURN(storage, request.body->ReadAll(limit));
+  return std::string_view(storage);
+}
+
 HttpResponse AuthFailure(const HttpRequest& r, const AuthError& e, bool presigned, bool json) {
   if (json) {
     auto [status, type] = JsonAuthCode(e.kind);
@@ -63,21 +92,34 @@ HttpResponse AuthFailure(const HttpRequest& r, const AuthError& e, bool presigne
 
 }  // namespace
 
+bool ApiRouter::ServeInline(const HttpRequest& head) const {
+  if (IsHealthz(head))
+    return true;
+  if (metrics_ && head.path == "/metrics" && head.method == "GET")
+    return true;
+  if (!runtime_ || head.Header("x-amz-target"))
+    return false;
+  const std::optional<std::string_view> endpoint = InvocationEndpoint(head);
+  return endpoint && (!runtime_inline_ || runtime_inline_(*endpoint));
+}
+
 HttpResponse ApiRouter::Handle(HttpRequest& request) {
-  if (request.path == "/healthz" && (request.method == "GET" || request.method == "HEAD")) {
+  if (IsHealthz(request)) {
     HttpResponse r;
     r.body = "ok\n";
     r.SetHeader("Content-Type", "text/plain");
     return r;
   }
-  std::vector<std::pair<std::string, std::string>> headers = request.headers;
-  RequestHead head{request.method, request.target, headers};
+  if (metrics_ && request.path == "/metrics" && request.method == "GET")
+    return metrics_(request);
+  const RequestHead head{request.method, request.target, request.headers};
   SignatureInfo sig;
   std::optional<AuthError> err = ParseSignature(head, &sig);
   const bool json = IsJsonRequest(request);
+  std::string body_storage;
   if (err && err->kind == AuthErrorKind::kMissing && options_.insecure_dev) {
     if (auto target = request.Header("x-amz-target")) {
-      auto body = request.body->ReadAll(options_.max_json_body);
+      auto body = WholeBody(request, options_.max_json_body, body_storage);
       if (!body.ok())
         return JsonError(413, "ValidationException", body.error().message(), request.request_id);
       return HandleJson(request, *target, *body);
@@ -94,7 +136,7 @@ HttpResponse ApiRouter::Handle(HttpRequest& request) {
   }
   if (sig.service == "sagemaker" || sig.service == "application-autoscaling") {
     // JSON services sign the body's hash: read it (bounded) before verifying.
-    auto body = request.body->ReadAll(options_.max_json_body);
+    auto body = WholeBody(request, options_.max_json_body, body_storage);
     if (!body.ok())
       return JsonError(413, "ValidationException", body.error().message(), request.request_id);
     if (auto bad = verifier_.Verify(head, sig, Sha256Hex(*body)))
@@ -108,8 +150,7 @@ HttpResponse ApiRouter::Handle(HttpRequest& request) {
     }
     if (!target) {
       return JsonError(404, "UnknownOperationException",
-                       "no operation at " + request.method + " " + request.path +
-                           " (Application Auto Scaling comes in a later release)",
+                       "no operation at " + request.method + " " + request.path,
                        request.request_id);
     }
     return HandleJson(request, *target, *body);
@@ -133,6 +174,8 @@ HttpResponse ApiRouter::HandleJson(HttpRequest& request, std::string_view target
       dot == std::string_view::npos ? std::string_view() : target.substr(dot + 1);
   if (prefix == "SageMaker" && sagemaker_)
     return sagemaker_(operation, body, request.request_id);
+  if (prefix == "AnyScaleFrontendService" && autoscaling_)
+    return autoscaling_(operation, body, request.request_id);
   return JsonError(400, "UnknownOperationException",
                    "Kiln does not serve the operation \"" + std::string(target) + "\" yet",
                    request.request_id);

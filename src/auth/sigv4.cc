@@ -414,8 +414,16 @@ std::optional<AuthError> SigV4Verifier::Verify(const RequestHead& head, const Si
   }
   const std::string canonical =
       CanonicalRequest(head, info.service, info.signed_headers, payload_hash, info.presigned);
-  const std::string expected = auth_internal::ComputeSignature(
-      *secret, info.amz_date, info.scope_date, info.region, info.service, canonical);
+  std::string string_to_sign;
+  string_to_sign.reserve(kAlgorithm.size() + 128);
+  string_to_sign += kAlgorithm;
+  string_to_sign += '\n';
+  string_to_sign += info.amz_date;
+  string_to_sign += '\n';
+  string_to_sign += auth_internal::CredentialScope(info.scope_date, info.region, info.service);
+  string_to_sign += '\n';
+  string_to_sign += Sha256Hex(canonical);
+  const std::string expected = HexEncode(HmacSha256(SigningKey(*secret, info), string_to_sign));
   if (!ConstantTimeEquals(expected, info.signature)) {
     std::string names;
     for (const std::string& name : info.signed_headers)
@@ -432,6 +440,30 @@ std::optional<AuthError> SigV4Verifier::Verify(const RequestHead& head, const Si
                     "; compare it with the last line of the client's StringToSign");
   }
   return std::nullopt;
+}
+
+std::string SigV4Verifier::SigningKey(const std::string& secret, const SignatureInfo& info) const {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    for (const CachedKey& c : key_cache_) {
+      if (c.scope_date == info.scope_date && c.region == info.region && c.service == info.service &&
+          c.secret == secret)
+        return c.key;
+    }
+  }
+  std::string key = HmacSha256("AWS4" + secret, info.scope_date);
+  key = HmacSha256(key, info.region);
+  key = HmacSha256(key, info.service);
+  key = HmacSha256(key, "aws4_request");
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  CachedKey entry{secret, info.scope_date, info.region, info.service, key};
+  if (key_cache_.size() < kKeyCacheSize) {
+    key_cache_.push_back(std::move(entry));
+  } else {
+    key_cache_[next_evict_] = std::move(entry);
+    next_evict_ = (next_evict_ + 1) % kKeyCacheSize;
+  }
+  return key;
 }
 
 HeaderList SignRequest(const RequestHead& head, std::string_view payload_hash,

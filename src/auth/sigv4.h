@@ -9,10 +9,15 @@
 // for the JSON services it is the hex SHA-256 of the body. See
 // ../shared/research/sagemaker-api-subset.md §1.1 for the exact canonicalisation.
 //
-// Thread-safe: SigV4Verifier holds only references to thread-safe collaborators.
+// A request costs one SHA-256 (the canonical request) and one HMAC (the string to sign): the
+// signing key derived from (secret, date, region, service), four HMACs, is cached.
+//
+// Thread-safe: SigV4Verifier holds references to thread-safe collaborators and a small key cache
+// behind a mutex.
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -94,8 +99,20 @@ class SigV4Verifier {
                                   std::string_view payload_hash) const;
 
  private:
+  // The SigV4 signing key of `secret` for the scope of `info`, from the cache or derived.
+  std::string SigningKey(const std::string& secret, const SignatureInfo& info) const;
+
+  struct CachedKey {
+    std::string secret, scope_date, region, service;
+    std::string key;  // raw 32 bytes
+  };
+  static constexpr std::size_t kKeyCacheSize = 16;
+
   const SecretLookup& keys_;
   const Clock& clock_;
+  mutable std::mutex cache_mu_;
+  mutable std::vector<CachedKey> key_cache_;  // GUARDED_BY(cache_mu_), at most kKeyCacheSize
+  mutable std::size_t next_evict_ = 0;        // GUARDED_BY(cache_mu_), round robin
 };
 
 // The canonical request of §1.1 step 3 (exposed for tests and the signer).

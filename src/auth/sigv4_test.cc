@@ -187,6 +187,59 @@ TEST(VerifyTest, WrongSecretIsAMismatchThatNamesTheKeyButNotTheSecret) {
   EXPECT_EQ(e->message.find(kGoldenSecret), std::string::npos);
 }
 
+// A key store whose secret can change between requests (key rotation).
+class RotatingSecret final : public SecretLookup {
+ public:
+  explicit RotatingSecret(std::string secret) : secret_(std::move(secret)) {}
+  void Set(std::string secret) { secret_ = std::move(secret); }
+  std::optional<std::string> SecretFor(std::string_view id) const override {
+    if (id != kGoldenKey)
+      return std::nullopt;
+    return secret_;
+  }
+
+ private:
+  std::string secret_;
+};
+
+std::optional<AuthError> VerifyWith(const SigV4Verifier& verifier, const TestRequest& r) {
+  SignatureInfo info;
+  if (auto e = ParseSignature(r.head(), &info))
+    return e;
+  return verifier.Verify(r.head(), info, PayloadFor(info, r.body));
+}
+
+TEST(VerifyTest, CachedSigningKeysFollowSecretRotationAndManyScopes) {
+  RotatingSecret keys{std::string(kGoldenSecret)};
+  const ManualClock clock(At(kGoldenDate));
+  const SigV4Verifier verifier(keys, clock);
+  const TestRequest old_secret = SignedSageMakerCall();
+  EXPECT_FALSE(VerifyWith(verifier, old_secret).has_value());
+  EXPECT_FALSE(VerifyWith(verifier, old_secret).has_value());  // from the cache
+  keys.Set("rotated-secret-0123456789");
+  EXPECT_EQ(KindOf(VerifyWith(verifier, old_secret)), AuthErrorKind::kSignatureMismatch);
+  TestRequest new_secret{"POST",
+                         "/",
+                         {{"Host", "localhost:9000"},
+                          {"X-Amz-Target", "SageMaker.ListModels"},
+                          {"Content-Type", "application/x-amz-json-1.1"}},
+                         "{}"};
+  Sign(&new_secret, Params("sagemaker", kGoldenDate, kGoldenKey, "rotated-secret-0123456789"));
+  EXPECT_FALSE(VerifyWith(verifier, new_secret).has_value());
+  // More scopes (regions) than the cache holds: each still verifies, and a forged one does not.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      TestRequest r{"POST", "/", {{"Host", "h"}, {"X-Amz-Target", "SageMaker.ListModels"}}, "{}"};
+      SigningParams p = Params("sagemaker", kGoldenDate, kGoldenKey, "rotated-secret-0123456789");
+      p.region = "region-" + std::to_string(i);
+      Sign(&r, p);
+      EXPECT_FALSE(VerifyWith(verifier, r).has_value()) << p.region;
+      r.body = "{\"x\":1}";
+      EXPECT_EQ(KindOf(VerifyWith(verifier, r)), AuthErrorKind::kSignatureMismatch) << p.region;
+    }
+  }
+}
+
 TEST(VerifyTest, UnknownAccessKeyIsReportedAsSuch) {
   const MapSecrets none({{"SOMEONEELSE", "x"}});
   EXPECT_EQ(KindOf(Check(SignedS3Put(), none, ManualClock(At(kGoldenDate)))),

@@ -37,6 +37,9 @@ class BodyReader {
   virtual Result<std::size_t> Read(char* out, std::size_t n) = 0;
   // True once the whole body has been read.
   virtual bool done() const = 0;
+  // The whole body when the server already holds it in memory (requests served inline, see
+  // HttpHandler::ServeInline), valid while the handler runs; nullopt when it must be Read.
+  virtual std::optional<std::string_view> buffered() const { return std::nullopt; }
 
   // Reads the rest of the body into a string. InvalidArgument with reason "EntityTooLarge" when it
   // exceeds `limit` bytes.
