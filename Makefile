@@ -35,11 +35,13 @@ bench: bench-build
 	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
 	@$(PY) bench/s3_bench.py --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/run_bench.py --quick --kiln $(BUILD_DIR)/kiln
+	@$(PY) bench/serve_bench.py --kiln $(BUILD_DIR)/kiln
 
 bench-full: bench-build
 	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
 	@$(PY) bench/s3_bench.py --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/run_bench.py --full --kiln $(BUILD_DIR)/kiln
+	@$(PY) bench/serve_bench.py --kiln $(BUILD_DIR)/kiln
 
 # One-shot AutoML on a bundled dataset: prints the leaderboard and where the report is.
 demo: build
