@@ -1,0 +1,44 @@
+// Test fixtures for src/infer: XGBoost models trained in the test through libxgboost's C API,
+// libxgboost's own predictions (XGBoosterPredictFromDense) to compare with, and the example and
+// shared CSV datasets as dense float matrices. Test-only; owned by one test thread.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "learn/matrix.h"
+#include "learn/xgboost/xgboost_handles.h"
+
+namespace kiln::infer_testing {
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+struct Trained {
+  XgbBooster booster;
+  std::string json;  // XGBoosterSaveModelToBuffer {"format":"json"}
+  std::string ubj;   // {"format":"ubj"}
+};
+
+// Trains `rounds` rounds on `x` / `label` with `params` (nthread 1, verbosity 0 are added first).
+// For survival:aft the label is also both censoring bounds. Fails the test on a libxgboost error.
+Trained Train(const Matrix& x, const std::vector<float>& label, const Params& params, int rounds);
+
+// libxgboost's in-place prediction of every row of `x` (values, all trees, NaN missing).
+std::vector<float> XgboostPredict(const Trained& model, const Matrix& x);
+
+enum class DatasetTask { kBinary, kMulticlass, kRegression };
+
+struct Dataset {
+  std::string name;
+  DatasetTask task = DatasetTask::kRegression;
+  int classes = 0;  // multiclass: number of classes
+  Matrix x;         // every column but the target: numbers as is, categories as their codes
+  std::vector<float> y;
+};
+
+// Reads a CSV whose last column is the target (categorical targets become class indices; a
+// two-class numeric target is binary). An empty name on failure (the test is failed too).
+Dataset LoadDataset(const std::string& path);
+
+}  // namespace kiln::infer_testing

@@ -1,0 +1,295 @@
+// CompileXgboostModel: reads libxgboost 1.7's model schema (learner / gradient_booster / model /
+// trees) into a ForestSpec. Numbers parse straight to float32 (the document holds float32 values
+// printed to round-trip), so thresholds and leaves are bit-identical to the booster's.
+#include "infer/xgboost_forest.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "infer/xgboost_objective.h"
+
+namespace kiln {
+namespace {
+
+// JSON whose floating-point numbers are float32, parsed with strtof (no double rounding).
+using Json = nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t,
+                                  std::uint64_t, float>;
+
+Status Refuse(const std::string& why) {
+  return Status::FailedPrecondition("xgboost model cannot be compiled: " + why);
+}
+
+Result<const Json*> Member(const Json& object, const char* key, const std::string& path) {
+  if (!object.is_object())
+    return Refuse(path + " is not an object");
+  const auto it = object.find(key);
+  if (it == object.end())
+    return Refuse(path + "." + key + " is missing");
+  return &*it;
+}
+
+// A count or index written as a number or as a decimal string ("num_class": "3").
+Result<std::int64_t> Integer(const Json& v, const std::string& path) {
+  if (v.is_number_integer())
+    return v.get<std::int64_t>();
+  if (v.is_number_float()) {
+    const float f = v.get<float>();
+    if (std::isfinite(f) && f == std::floor(f) && std::fabs(f) < 1e9f)
+      return static_cast<std::int64_t>(f);
+  }
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    std::int64_t out = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (ec == std::errc() && end == s.data() + s.size())
+      return out;
+  }
+  return Refuse(path + " is not an integer");
+}
+
+Result<float> Float(const Json& v, const std::string& path) {
+  if (v.is_number())
+    return v.get<float>();
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    float out = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (ec == std::errc() && end == s.data() + s.size())
+      return out;
+  }
+  return Refuse(path + " is not a number");
+}
+
+Result<std::int64_t> IntegerMember(const Json& object, const char* key, const std::string& path,
+                                   std::int64_t fallback, bool optional) {
+  if (optional && (!object.is_object() || !object.contains(key)))
+    return fallback;
+  ASSIGN_OR_RETURN(const Json* v, Member(object, key, path));
+  return Integer(*v, path + "." + key);
+}
+
+Result<const Json*> ArrayMember(const Json& object, const char* key, const std::string& path) {
+  ASSIGN_OR_RETURN(const Json* v, Member(object, key, path));
+  if (!v->is_array())
+    return Refuse(path + "." + key + " is not an array");
+  return v;
+}
+
+template <typename T>
+Status ReadArray(const Json& tree, const char* key, const std::string& path, std::vector<T>* out) {
+  ASSIGN_OR_RETURN(const Json* a, ArrayMember(tree, key, path));
+  out->clear();
+  out->reserve(a->size());
+  for (const Json& v : *a) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (!v.is_number())
+        return Refuse(path + "." + key + " holds a value that is not a number");
+      out->push_back(v.get<float>());
+    } else {
+      if (v.is_boolean()) {
+        out->push_back(v.get<bool>() ? 1 : 0);
+        continue;
+      }
+      if (!v.is_number_integer())
+        return Refuse(path + "." + key + " holds a value that is not an integer");
+      const std::int64_t i = v.get<std::int64_t>();
+      if (i < std::numeric_limits<T>::min() || i > std::numeric_limits<T>::max())
+        return Refuse(path + "." + key + " holds " + std::to_string(i) + ", out of range");
+      out->push_back(static_cast<T>(i));
+    }
+  }
+  return Status::Ok();
+}
+
+// True when `tree` has any categorical split (split_type 1, or category lists).
+Result<bool> HasCategoricalSplits(const Json& tree, const std::string& path) {
+  if (tree.contains("split_type")) {
+    std::vector<std::int32_t> types;
+    RETURN_IF_ERROR(ReadArray(tree, "split_type", path, &types));
+    for (const std::int32_t t : types) {
+      if (t != 0)
+        return true;
+    }
+  }
+  if (tree.contains("categories_nodes")) {
+    const Json& nodes = tree["categories_nodes"];
+    if (!nodes.is_array() || !nodes.empty())
+      return true;
+  }
+  return false;
+}
+
+Status ReadTree(const Json& tree, const std::string& path, ForestTree* out) {
+  if (!tree.is_object())
+    return Refuse(path + " is not an object");
+  ASSIGN_OR_RETURN(const bool categorical, HasCategoricalSplits(tree, path));
+  if (categorical) {
+    return Refuse(path +
+                  " has categorical splits (compiled trees split on numbers only; libxgboost "
+                  "serves this model)");
+  }
+  ASSIGN_OR_RETURN(const Json* param, Member(tree, "tree_param", path));
+  ASSIGN_OR_RETURN(const std::int64_t leaf_vector,
+                   IntegerMember(*param, "size_leaf_vector", path + ".tree_param", 0, true));
+  if (leaf_vector > 1)
+    return Refuse(path + " has vector leaves (size_leaf_vector " + std::to_string(leaf_vector) +
+                  ")");
+  ASSIGN_OR_RETURN(const std::int64_t num_nodes,
+                   IntegerMember(*param, "num_nodes", path + ".tree_param", 0, false));
+  RETURN_IF_ERROR(ReadArray(tree, "left_children", path, &out->left));
+  RETURN_IF_ERROR(ReadArray(tree, "right_children", path, &out->right));
+  RETURN_IF_ERROR(ReadArray(tree, "split_indices", path, &out->feature));
+  RETURN_IF_ERROR(ReadArray(tree, "split_conditions", path, &out->value));
+  RETURN_IF_ERROR(ReadArray(tree, "default_left", path, &out->default_left));
+  if (static_cast<std::int64_t>(out->left.size()) != num_nodes) {
+    return Refuse(path + " has " + std::to_string(out->left.size()) +
+                  " left_children, its tree_param says " + std::to_string(num_nodes) + " nodes");
+  }
+  return Status::Ok();
+}
+
+// `document` with each array element NaN (after '[' or ',', before ',' or ']') spelled null.
+std::string NanAsNull(std::string_view document) {
+  std::string out;
+  out.reserve(document.size());
+  for (std::size_t i = 0; i < document.size(); ++i) {
+    if (document.compare(i, 3, "NaN") == 0 && i > 0 &&
+        (document[i - 1] == '[' || document[i - 1] == ',') && i + 3 < document.size() &&
+        (document[i + 3] == ',' || document[i + 3] == ']')) {
+      out += "null";
+      i += 2;
+      continue;
+    }
+    out += document[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document) {
+  std::size_t start = 0;
+  while (start < document.size() && std::isspace(static_cast<unsigned char>(document[start])))
+    ++start;
+  if (start == document.size() || document[start] != '{')
+    return Refuse("the document is neither XGBoost's JSON nor its UBJSON model format");
+  const bool text = start + 1 < document.size() &&
+                    (document[start + 1] == '"' || document[start + 1] == '}' ||
+                     std::isspace(static_cast<unsigned char>(document[start + 1])));
+  Json doc;
+  try {  // nlohmann throws on some malformed UBJSON (sizes) even when asked not to
+    doc = text ? Json::parse(document, nullptr, false) : Json::from_ubjson(document, true, false);
+  } catch (const nlohmann::json::exception&) {
+    doc = Json(Json::value_t::discarded);
+  }
+  if (doc.is_discarded() && text) {
+    // libxgboost writes NaN (not JSON) as the split condition of categorical splits; read it as
+    // null so the tree is refused for its categorical splits, not as broken JSON.
+    const std::string cleaned = NanAsNull(document);
+    if (cleaned.size() != document.size())
+      doc = Json::parse(cleaned, nullptr, false);
+  }
+  if (doc.is_discarded())
+    return Refuse(std::string("the document is not valid ") + (text ? "JSON" : "UBJSON"));
+
+  ASSIGN_OR_RETURN(const Json* learner, Member(doc, "learner", "the document"));
+  ASSIGN_OR_RETURN(const Json* mparam, Member(*learner, "learner_model_param", "learner"));
+  const std::string mpath = "learner.learner_model_param";
+  ASSIGN_OR_RETURN(const Json* base_json, Member(*mparam, "base_score", mpath));
+  ASSIGN_OR_RETURN(const float base_score, Float(*base_json, mpath + ".base_score"));
+  ASSIGN_OR_RETURN(const std::int64_t num_class,
+                   IntegerMember(*mparam, "num_class", mpath, 0, true));
+  ASSIGN_OR_RETURN(const std::int64_t num_target,
+                   IntegerMember(*mparam, "num_target", mpath, 1, true));
+  ASSIGN_OR_RETURN(const std::int64_t num_feature,
+                   IntegerMember(*mparam, "num_feature", mpath, 0, false));
+  if (num_class < 0 || num_class > 1 << 20 || num_target < 1 || num_target > 1 << 20)
+    return Refuse("num_class " + std::to_string(num_class) + ", num_target " +
+                  std::to_string(num_target));
+  if (num_class > 1 && num_target > 1)
+    return Refuse("both num_class and num_target are above 1");
+  if (num_feature < 1 || num_feature > (1 << 30))
+    return Refuse("the model reads " + std::to_string(num_feature) + " features");
+
+  ASSIGN_OR_RETURN(const Json* objective, Member(*learner, "objective", "learner"));
+  ASSIGN_OR_RETURN(const Json* objective_name, Member(*objective, "name", "learner.objective"));
+  if (!objective_name->is_string())
+    return Refuse("learner.objective.name is not a string");
+  CompiledXgboostModel out;
+  out.objective = objective_name->get<std::string>();
+
+  ASSIGN_OR_RETURN(const Json* booster, Member(*learner, "gradient_booster", "learner"));
+  ASSIGN_OR_RETURN(const Json* booster_name, Member(*booster, "name", "learner.gradient_booster"));
+  if (!booster_name->is_string())
+    return Refuse("learner.gradient_booster.name is not a string");
+  out.booster = booster_name->get<std::string>();
+  const Json* gbtree = booster;
+  std::vector<float> weight_drop;
+  std::string gpath = "learner.gradient_booster";
+  if (out.booster == "dart") {
+    ASSIGN_OR_RETURN(gbtree, Member(*booster, "gbtree", gpath));
+    RETURN_IF_ERROR(ReadArray(*booster, "weight_drop", gpath, &weight_drop));
+    gpath += ".gbtree";
+  } else if (out.booster != "gbtree") {
+    return Refuse("booster \"" + out.booster + "\" has no trees to compile");
+  }
+  ASSIGN_OR_RETURN(const Json* model, Member(*gbtree, "model", gpath));
+  gpath += ".model";
+  ASSIGN_OR_RETURN(const Json* trees, ArrayMember(*model, "trees", gpath));
+  std::vector<std::int64_t> tree_info;
+  RETURN_IF_ERROR(ReadArray(*model, "tree_info", gpath, &tree_info));
+  if (tree_info.size() != trees->size()) {
+    return Refuse(gpath + " has " + std::to_string(trees->size()) + " trees and " +
+                  std::to_string(tree_info.size()) + " tree_info entries");
+  }
+  if (out.booster == "dart" && weight_drop.size() != trees->size()) {
+    return Refuse("dart has " + std::to_string(trees->size()) + " trees and " +
+                  std::to_string(weight_drop.size()) + " weight_drop entries");
+  }
+  if (model->contains("gbtree_model_param")) {
+    ASSIGN_OR_RETURN(const std::int64_t num_trees,
+                     IntegerMember((*model)["gbtree_model_param"], "num_trees",
+                                   gpath + ".gbtree_model_param", 0, false));
+    if (num_trees != static_cast<std::int64_t>(trees->size())) {
+      return Refuse(gpath + " holds " + std::to_string(trees->size()) +
+                    " trees, its gbtree_model_param says " + std::to_string(num_trees));
+    }
+  }
+
+  ASSIGN_OR_RETURN(const ObjectiveLink link,
+                   XgboostObjectiveLink(out.objective, base_score, static_cast<int>(num_class)));
+  ForestSpec spec;
+  spec.num_features = static_cast<std::size_t>(num_feature);
+  spec.num_groups = static_cast<int>(std::max(num_class, num_target));
+  spec.base_margin = link.base_margin;
+  spec.output = link.output;
+  spec.trees.resize(trees->size());
+  for (std::size_t i = 0; i < trees->size(); ++i) {
+    const std::string path = gpath + ".trees[" + std::to_string(i) + "]";
+    ForestTree& t = spec.trees[i];
+    RETURN_IF_ERROR(ReadTree((*trees)[i], path, &t));
+    if (tree_info[i] < 0 || tree_info[i] >= spec.num_groups) {
+      return Refuse("tree_info[" + std::to_string(i) + "] is " + std::to_string(tree_info[i]) +
+                    ", the model has " + std::to_string(spec.num_groups) + " outputs");
+    }
+    t.group = static_cast<int>(tree_info[i]);
+    if (!weight_drop.empty()) {
+      // libxgboost's dart adds each tree's prediction times its weight: the same float product.
+      for (std::size_t n = 0; n < t.value.size(); ++n) {
+        if (t.left[n] == -1)
+          t.value[n] *= weight_drop[i];
+      }
+    }
+  }
+  Result<CompiledForest> forest = CompiledForest::Compile(spec);
+  if (!forest.ok())
+    return Refuse(forest.error().message());
+  out.forest = std::move(forest).value();
+  return out;
+}
+
+}  // namespace kiln
