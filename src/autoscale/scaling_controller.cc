@@ -163,6 +163,10 @@ Status ScalingController::Finish(Tracked& tracked, ActivityStatus status, std::s
   tracked.running.reset();
   a.status = status;
   a.status_message = std::move(message);
+  if (status == ActivityStatus::kSuccessful)
+    tracked.state.applied_capacity = a.to_capacity;
+  else
+    tracked.state.applied_capacity.reset();
   a.end_ms = NowMs();
   return store_.PutActivity(a);
 }

@@ -149,6 +149,29 @@ TEST_F(ScalingControllerTest, ScalesBackDownAndToZeroAfterTheLoadStops) {
   env_.clock().Advance(seconds(1));
   Tick();
   EXPECT_EQ(env_.target().Sample("ep", "v1").current_instances, 1);
+  EXPECT_EQ(Activities()[0].to_capacity, 1);
+  EXPECT_EQ(Activities()[0].status, ActivityStatus::kSuccessful);
+}
+
+TEST_F(ScalingControllerTest, RecordsTheEndpointsOwnStartFromZero) {
+  env_.target().SetLoad("ep", "v1", 0, 0);
+  for (int i = 0; i < 22; ++i) {
+    env_.clock().Advance(seconds(1));
+    Tick();
+  }
+  ASSERT_EQ(env_.target().Sample("ep", "v1").desired_instances, 0);
+  const int calls = env_.target().set_calls();
+  // A request came and the endpoint started an instance itself before the next tick.
+  env_.target().SetDesired("ep", "v1", 1);
+  env_.target().FinishLoading("ep", "v1");
+  env_.target().SetLoad("ep", "v1", 6, 0.01);
+  Tick();
+  EXPECT_EQ(env_.target().set_calls(), calls + 1);  // the count is written down as 1
+  auto a = Activities();
+  EXPECT_EQ(a[0].from_capacity, 0);
+  EXPECT_EQ(a[0].to_capacity, 1);
+  EXPECT_EQ(a[0].status, ActivityStatus::kSuccessful);
+  EXPECT_NE(a[0].cause.find("held"), std::string::npos) << a[0].cause;
 }
 
 TEST_F(ScalingControllerTest, AMissingEndpointIsSkippedAndOthersStillScale) {

@@ -82,6 +82,13 @@ Decision Decide(const TargetState& target, const std::vector<PolicyState>& polic
     return std::clamp(n, target.min_capacity, std::max(target.min_capacity, target.max_capacity));
   };
 
+  if (target.applied_capacity == 0 && capacity > 0 && capacity <= target.max_capacity) {
+    act(Decision::Action::kScaleOut, capacity, nullptr,
+        "a request arrived while the variant had no instance; it was held (not failed) while " +
+            std::to_string(capacity) + " instance(s) started");
+    d.from = 0;
+    return d;
+  }
   if (capacity < target.min_capacity)
     return act(Decision::Action::kScaleOut, target.min_capacity, nullptr,
                "the desired instance count " + std::to_string(capacity) + " is below MinCapacity " +

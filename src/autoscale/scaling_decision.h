@@ -7,6 +7,9 @@
 //    ceil(total / TargetValue) instances. With no live instance it wants 1 when requests are
 //    waiting or the metric is non-zero (scale from zero), else 0. Several policies: the largest
 //    wants wins.
+//  - Scale from zero on demand: when the autoscaler had set 0 and the variant now asks for
+//    instances anyway (the endpoint starts one itself for a held request), that start is
+//    recorded as a scale-out to the new count, so the endpoint's record and the activities agree.
 //  - The result is clamped to [MinCapacity, MaxCapacity]; a capacity outside that range is brought
 //    back into it at once (no cooldown), as AWS does after RegisterScalableTarget.
 //  - Scale-out: when the wanted capacity exceeds the desired one. Not within a policy's
@@ -41,6 +44,8 @@ struct TargetState {
   std::optional<TimePoint> last_scale_out;  // when the last scale-out was decided
   std::optional<TimePoint> last_scale_in;
   std::optional<TimePoint> low_since;  // since when every policy has wanted fewer instances
+  // The capacity the autoscaler last set and saw applied (nullopt: none yet).
+  std::optional<int> applied_capacity;
 };
 
 // One policy's parameters, as Decide needs them.

@@ -159,6 +159,20 @@ TEST(Decide, ScalesFromZeroWhenRequestsWaitEvenInCooldown) {
   EXPECT_NE(d.cause.find("1 request(s) waiting"), std::string::npos) << d.cause;
 }
 
+TEST(Decide, RecordsAnOnDemandStartAfterScalingToZero) {
+  TargetState t = Target(0, 3);
+  t.applied_capacity = 0;
+  t.last_scale_out = kT0;
+  const Decision d = Decide(t, {Invocations(100, 600)}, Load(1, 0.5), kT0 + seconds(1));
+  EXPECT_EQ(d.action, Action::kScaleOut);
+  EXPECT_EQ(d.from, 0);
+  EXPECT_EQ(d.to, 1);
+  EXPECT_NE(d.cause.find("held (not failed)"), std::string::npos) << d.cause;
+  // Not when the autoscaler itself set what the variant has.
+  t.applied_capacity = 1;
+  EXPECT_EQ(Decide(t, {Invocations(100, 600)}, Load(1, 0.5), kT0).action, Action::kNone);
+}
+
 TEST(Decide, AtZeroWithoutRequestsStaysAtZero) {
   const Decision d = Decide(Target(0, 3), {Invocations(100)}, Load(0, 0), kT0);
   EXPECT_EQ(d.action, Action::kNone);
