@@ -4,7 +4,6 @@
 #include "api/s3_api.h"
 #include "api/s3_errors.h"
 #include "auth/sigv4.h"
-#include "common/digest.h"
 
 namespace kiln {
 
@@ -139,7 +138,7 @@ HttpResponse ApiRouter::Handle(HttpRequest& request) {
     auto body = WholeBody(request, options_.max_json_body, body_storage);
     if (!body.ok())
       return JsonError(413, "ValidationException", body.error().message(), request.request_id);
-    if (auto bad = verifier_.Verify(head, sig, Sha256Hex(*body)))
+    if (auto bad = verifier_.Verify(head, sig, verifier_.PayloadHash(*body)))
       return AuthFailure(request, *bad, false, true);
     auto target = request.Header("x-amz-target");
     if (!target && runtime_ && request.path.rfind("/endpoints/", 0) == 0)

@@ -5,9 +5,14 @@
 // verified every captured boto3 request; the tests replay such a capture.
 #include "auth/sigv4.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
+#include <mutex>
 
 #include "auth/internal/sigv4_text.h"
 #include "common/digest.h"
@@ -360,6 +365,128 @@ std::string CanonicalRequest(const RequestHead& head, std::string_view service,
   return out;
 }
 
+namespace {
+
+constexpr std::size_t kSha256Bytes = 32;
+constexpr std::size_t kSha256Block = 64;
+
+void AppendHex(const unsigned char (&digest)[kSha256Bytes], std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char hex[2 * kSha256Bytes];
+  for (std::size_t i = 0; i < kSha256Bytes; ++i) {
+    hex[2 * i] = kHex[digest[i] >> 4];
+    hex[2 * i + 1] = kHex[digest[i] & 15];
+  }
+  out.append(hex, sizeof(hex));
+}
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+// HMAC-SHA256 under one key with the inner and outer pad blocks hashed once (RFC 2104), so a
+// message costs the two final compressions. Immutable after construction; thread-safe.
+class PreparedHmac {
+ public:
+  PreparedHmac(const EVP_MD* md, std::string_view key) {
+    unsigned char pad[kSha256Block] = {};
+    std::memcpy(pad, key.data(), std::min(key.size(), kSha256Block));  // keys here are 32 bytes
+    unsigned char ipad[kSha256Block], opad[kSha256Block];
+    for (std::size_t i = 0; i < kSha256Block; ++i) {
+      ipad[i] = pad[i] ^ 0x36;
+      opad[i] = pad[i] ^ 0x5c;
+    }
+    EVP_DigestInit_ex2(inner_.get(), md, nullptr);
+    EVP_DigestUpdate(inner_.get(), ipad, sizeof(ipad));
+    EVP_DigestInit_ex2(outer_.get(), md, nullptr);
+    EVP_DigestUpdate(outer_.get(), opad, sizeof(opad));
+  }
+
+  void Sign(std::string_view message, unsigned char (&out)[kSha256Bytes]) const {
+    MdCtx ctx(EVP_MD_CTX_new());
+    unsigned int len = 0;
+    EVP_MD_CTX_copy_ex(ctx.get(), inner_.get());
+    EVP_DigestUpdate(ctx.get(), message.data(), message.size());
+    EVP_DigestFinal_ex(ctx.get(), out, &len);
+    EVP_MD_CTX_copy_ex(ctx.get(), outer_.get());
+    EVP_DigestUpdate(ctx.get(), out, kSha256Bytes);
+    EVP_DigestFinal_ex(ctx.get(), out, &len);
+  }
+
+ private:
+  MdCtx inner_{EVP_MD_CTX_new()};
+  MdCtx outer_{EVP_MD_CTX_new()};
+};
+
+}  // namespace
+
+struct SigV4Verifier::Crypto {
+  Crypto() : sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr)) {}
+  ~Crypto() { EVP_MD_free(sha256); }
+
+  void Sha256(std::string_view bytes, unsigned char (&out)[kSha256Bytes]) const {
+    MdCtx ctx(EVP_MD_CTX_new());
+    unsigned int len = 0;
+    EVP_DigestInit_ex2(ctx.get(), sha256, nullptr);
+    EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+    EVP_DigestFinal_ex(ctx.get(), out, &len);
+  }
+
+  // The signing key of `secret` for the scope of `info`: cached, else derived (four HMACs).
+  std::shared_ptr<const PreparedHmac> SigningKey(const std::string& secret,
+                                                 const SignatureInfo& info) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const Entry& e : cache) {
+        if (e.scope_date == info.scope_date && e.region == info.region &&
+            e.service == info.service && e.secret == secret)
+          return e.key;
+      }
+    }
+    std::string key = HmacSha256("AWS4" + secret, info.scope_date);
+    key = HmacSha256(key, info.region);
+    key = HmacSha256(key, info.service);
+    key = HmacSha256(key, "aws4_request");
+    auto prepared = std::make_shared<const PreparedHmac>(sha256, key);
+    OPENSSL_cleanse(key.data(), key.size());
+    std::lock_guard<std::mutex> lock(mu);
+    Entry entry{secret, info.scope_date, info.region, info.service, prepared};
+    if (cache.size() < kCacheSize) {
+      cache.push_back(std::move(entry));
+    } else {
+      cache[next_evict] = std::move(entry);
+      next_evict = (next_evict + 1) % kCacheSize;
+    }
+    return prepared;
+  }
+
+  struct Entry {
+    std::string secret, scope_date, region, service;
+    std::shared_ptr<const PreparedHmac> key;
+  };
+  static constexpr std::size_t kCacheSize = 16;
+
+  EVP_MD* const sha256;
+  std::mutex mu;
+  std::vector<Entry> cache;    // GUARDED_BY(mu), at most kCacheSize
+  std::size_t next_evict = 0;  // GUARDED_BY(mu), round robin
+};
+
+SigV4Verifier::SigV4Verifier(const SecretLookup& keys, const Clock& clock)
+    : keys_(keys), clock_(clock), crypto_(std::make_unique<Crypto>()) {}
+
+SigV4Verifier::~SigV4Verifier() = default;
+
+std::string SigV4Verifier::PayloadHash(std::string_view body) const {
+  unsigned char digest[kSha256Bytes];
+  crypto_->Sha256(body, digest);
+  std::string out;
+  out.reserve(2 * kSha256Bytes);
+  AppendHex(digest, out);
+  return out;
+}
+
 std::optional<AuthError> SigV4Verifier::Verify(const RequestHead& head, const SignatureInfo& info,
                                                std::string_view payload_hash) const {
   using std::chrono::duration_cast;
@@ -379,25 +506,25 @@ std::optional<AuthError> SigV4Verifier::Verify(const RequestHead& head, const Si
   if (!signed_at.has_value())
     return Malformed("X-Amz-Date " + Shown(info.amz_date) + " is not yyyymmddThhmmssZ (UTC)");
   const auto now = clock_.Now();
-  const std::string server_time = auth_internal::FormatAmzDate(now);
+  auto server_time = [&now] { return auth_internal::FormatAmzDate(now); };
   if (info.presigned) {
     // A presigned URL is used long after it was made; only a date in the future is skew.
     if (*signed_at - now > kMaxSkew) {
       return Fail(AuthErrorKind::kSkewed, "presigned URL's X-Amz-Date " + info.amz_date +
                                               " is more than 15 minutes ahead of server time " +
-                                              server_time + "; check the signer's clock");
+                                              server_time() + "; check the signer's clock");
     }
     if (now > *signed_at + seconds(info.expires_seconds)) {
       return Fail(AuthErrorKind::kExpired,
                   "Request has expired: the presigned URL was signed at " + info.amz_date +
                       " for " + std::to_string(info.expires_seconds) +
-                      " seconds, and server time is " + server_time + "; presign it again");
+                      " seconds, and server time is " + server_time() + "; presign it again");
     }
   } else {
     auto skew = now > *signed_at ? now - *signed_at : *signed_at - now;
     if (skew > kMaxSkew) {
       return Fail(AuthErrorKind::kSkewed,
-                  "X-Amz-Date " + info.amz_date + " differs from server time " + server_time +
+                  "X-Amz-Date " + info.amz_date + " differs from server time " + server_time() +
                       " by " + std::to_string(duration_cast<seconds>(skew).count()) +
                       " seconds, more than 15 minutes; set the client's clock (e.g. with NTP)");
     }
@@ -414,16 +541,20 @@ std::optional<AuthError> SigV4Verifier::Verify(const RequestHead& head, const Si
   }
   const std::string canonical =
       CanonicalRequest(head, info.service, info.signed_headers, payload_hash, info.presigned);
+  unsigned char digest[kSha256Bytes];
+  crypto_->Sha256(canonical, digest);
   std::string string_to_sign;
-  string_to_sign.reserve(kAlgorithm.size() + 128);
+  string_to_sign.reserve(kAlgorithm.size() + 160);
   string_to_sign += kAlgorithm;
   string_to_sign += '\n';
   string_to_sign += info.amz_date;
   string_to_sign += '\n';
   string_to_sign += auth_internal::CredentialScope(info.scope_date, info.region, info.service);
   string_to_sign += '\n';
-  string_to_sign += Sha256Hex(canonical);
-  const std::string expected = HexEncode(HmacSha256(SigningKey(*secret, info), string_to_sign));
+  AppendHex(digest, string_to_sign);
+  crypto_->SigningKey(*secret, info)->Sign(string_to_sign, digest);
+  std::string expected;
+  AppendHex(digest, expected);
   if (!ConstantTimeEquals(expected, info.signature)) {
     std::string names;
     for (const std::string& name : info.signed_headers)
@@ -440,30 +571,6 @@ std::optional<AuthError> SigV4Verifier::Verify(const RequestHead& head, const Si
                     "; compare it with the last line of the client's StringToSign");
   }
   return std::nullopt;
-}
-
-std::string SigV4Verifier::SigningKey(const std::string& secret, const SignatureInfo& info) const {
-  {
-    std::lock_guard<std::mutex> lock(cache_mu_);
-    for (const CachedKey& c : key_cache_) {
-      if (c.scope_date == info.scope_date && c.region == info.region && c.service == info.service &&
-          c.secret == secret)
-        return c.key;
-    }
-  }
-  std::string key = HmacSha256("AWS4" + secret, info.scope_date);
-  key = HmacSha256(key, info.region);
-  key = HmacSha256(key, info.service);
-  key = HmacSha256(key, "aws4_request");
-  std::lock_guard<std::mutex> lock(cache_mu_);
-  CachedKey entry{secret, info.scope_date, info.region, info.service, key};
-  if (key_cache_.size() < kKeyCacheSize) {
-    key_cache_.push_back(std::move(entry));
-  } else {
-    key_cache_[next_evict_] = std::move(entry);
-    next_evict_ = (next_evict_ + 1) % kKeyCacheSize;
-  }
-  return key;
 }
 
 HeaderList SignRequest(const RequestHead& head, std::string_view payload_hash,

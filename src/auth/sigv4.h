@@ -17,7 +17,7 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -90,7 +90,8 @@ class SigV4Verifier {
   static constexpr std::chrono::minutes kMaxSkew{15};
 
   // Both must outlive the verifier.
-  SigV4Verifier(const SecretLookup& keys, const Clock& clock) : keys_(keys), clock_(clock) {}
+  SigV4Verifier(const SecretLookup& keys, const Clock& clock);
+  ~SigV4Verifier();
 
   // Verifies `info` (from ParseSignature on the same head) using `payload_hash` as the canonical
   // request's last line: for S3 pass info.payload_hash, for other services the hex SHA-256 of the
@@ -98,21 +99,17 @@ class SigV4Verifier {
   std::optional<AuthError> Verify(const RequestHead& head, const SignatureInfo& info,
                                   std::string_view payload_hash) const;
 
+  // The hex SHA-256 of a body (the payload hash of the JSON services), as Sha256Hex but without
+  // looking the digest up again.
+  std::string PayloadHash(std::string_view body) const;
+
  private:
-  // The SigV4 signing key of `secret` for the scope of `info`, from the cache or derived.
-  std::string SigningKey(const std::string& secret, const SignatureInfo& info) const;
-
-  struct CachedKey {
-    std::string secret, scope_date, region, service;
-    std::string key;  // raw 32 bytes
-  };
-  static constexpr std::size_t kKeyCacheSize = 16;
-
+  // OpenSSL's SHA-256 fetched once, and the signing keys derived from (secret, date, region,
+  // service) with their HMAC pads already hashed (sigv4.cc).
+  struct Crypto;
   const SecretLookup& keys_;
   const Clock& clock_;
-  mutable std::mutex cache_mu_;
-  mutable std::vector<CachedKey> key_cache_;  // GUARDED_BY(cache_mu_), at most kKeyCacheSize
-  mutable std::size_t next_evict_ = 0;        // GUARDED_BY(cache_mu_), round robin
+  std::unique_ptr<Crypto> crypto_;
 };
 
 // The canonical request of §1.1 step 3 (exposed for tests and the signer).
