@@ -84,8 +84,9 @@ Decision Decide(const TargetState& target, const std::vector<PolicyState>& polic
 
   if (target.applied_capacity == 0 && capacity > 0 && capacity <= target.max_capacity) {
     act(Decision::Action::kScaleOut, capacity, nullptr,
-        "a request arrived while the variant had no instance; it was held (not failed) while " +
-            std::to_string(capacity) + " instance(s) started");
+        "the variant asks for " + std::to_string(capacity) +
+            " instance(s) after the autoscaler set 0: a request arrived and was held (not "
+            "failed) while one started, or another client set the count");
     d.from = 0;
     return d;
   }
