@@ -1,5 +1,6 @@
 #include "api/sagemaker_endpoints.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -302,6 +303,91 @@ Result<VariantSpec> ParseVariant(const json& v) {
   return out;
 }
 
+Result<std::vector<std::string>> StringList(const json& obj, std::string_view key) {
+  std::vector<std::string> out;
+  const json* list = Member(obj, key);
+  if (list == nullptr)
+    return out;
+  if (!list->is_array())
+    return TypeError(key, "a list of strings");
+  for (const json& v : *list) {
+    if (!v.is_string())
+      return TypeError(key, "a list of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+// DataCaptureConfig (research note §2.5): sampling, destination and what to capture.
+Result<std::optional<DataCaptureSpec>> ParseDataCapture(const json& r) {
+  ASSIGN_OR_RETURN(const json* dc, OptObject(r, "DataCaptureConfig"));
+  if (dc == nullptr)
+    return std::optional<DataCaptureSpec>();
+  DataCaptureSpec c;
+  const json* enable = Member(*dc, "EnableCapture");
+  if (enable != nullptr && !enable->is_boolean())
+    return TypeError("DataCaptureConfig.EnableCapture", "a boolean");
+  c.enable = enable == nullptr || enable->get<bool>();
+  ASSIGN_OR_RETURN(std::optional<int> pct, OptInt(*dc, "InitialSamplingPercentage"));
+  if (!pct)
+    return Missing("DataCaptureConfig.InitialSamplingPercentage");
+  c.initial_sampling_percentage = *pct;
+  ASSIGN_OR_RETURN(std::optional<std::string> uri, OptString(*dc, "DestinationS3Uri"));
+  if (!uri)
+    return Missing("DataCaptureConfig.DestinationS3Uri");
+  c.destination_s3_uri = *uri;
+  ASSIGN_OR_RETURN(std::optional<std::string> kms, OptString(*dc, "KmsKeyId"));
+  c.kms_key_id = kms.value_or("");
+  ASSIGN_OR_RETURN(const json* options, OptArray(*dc, "CaptureOptions"));
+  if (options == nullptr || options->empty())
+    return Missing("DataCaptureConfig.CaptureOptions");
+  c.capture_input = c.capture_output = false;
+  for (const json& o : *options) {
+    if (!o.is_object())
+      return TypeError("DataCaptureConfig.CaptureOptions", "a list of objects");
+    ASSIGN_OR_RETURN(std::string mode, ReqString(o, "CaptureMode"));
+    if (mode == "Input") {
+      c.capture_input = true;
+    } else if (mode == "Output") {
+      c.capture_output = true;
+    } else {
+      return Status::InvalidArgument(
+          "1 validation error detected: Value '" + mode +
+          "' at 'dataCaptureConfig.captureOptions.member.captureMode' failed to satisfy "
+          "constraint: Member must satisfy enum value set: [Input, Output]");
+    }
+  }
+  ASSIGN_OR_RETURN(const json* header, OptObject(*dc, "CaptureContentTypeHeader"));
+  if (header != nullptr) {
+    ASSIGN_OR_RETURN(c.csv_content_types, StringList(*header, "CsvContentTypes"));
+    ASSIGN_OR_RETURN(c.json_content_types, StringList(*header, "JsonContentTypes"));
+  }
+  return std::optional<DataCaptureSpec>(std::move(c));
+}
+
+json DataCaptureJson(const DataCaptureSpec& c) {
+  json options = json::array();
+  if (c.capture_input)
+    options.push_back({{"CaptureMode", "Input"}});
+  if (c.capture_output)
+    options.push_back({{"CaptureMode", "Output"}});
+  json out = {{"EnableCapture", c.enable},
+              {"InitialSamplingPercentage", c.initial_sampling_percentage},
+              {"DestinationS3Uri", c.destination_s3_uri},
+              {"CaptureOptions", options}};
+  if (!c.kms_key_id.empty())
+    out["KmsKeyId"] = c.kms_key_id;
+  if (!c.csv_content_types.empty() || !c.json_content_types.empty()) {
+    json header = json::object();
+    if (!c.csv_content_types.empty())
+      header["CsvContentTypes"] = c.csv_content_types;
+    if (!c.json_content_types.empty())
+      header["JsonContentTypes"] = c.json_content_types;
+    out["CaptureContentTypeHeader"] = header;
+  }
+  return out;
+}
+
 Result<json> CreateEndpointConfig(EndpointService& s, const json& r) {
   EndpointConfigRecord c;
   ASSIGN_OR_RETURN(c.name, ReqString(r, "EndpointConfigName"));
@@ -313,6 +399,7 @@ Result<json> CreateEndpointConfig(EndpointService& s, const json& r) {
     c.variants.push_back(std::move(spec));
   }
   ASSIGN_OR_RETURN(c.tags, Tags(r));
+  ASSIGN_OR_RETURN(c.data_capture, ParseDataCapture(r));
   ASSIGN_OR_RETURN(EndpointConfigRecord created, s.CreateEndpointConfig(std::move(c)));
   return json{{"EndpointConfigArn", created.arn}};
 }
@@ -339,10 +426,13 @@ Result<json> DescribeEndpointConfig(EndpointService& s, const json& r) {
     }
     variants.push_back(std::move(jv));
   }
-  return json{{"EndpointConfigName", c.name},
+  json out = {{"EndpointConfigName", c.name},
               {"EndpointConfigArn", c.arn},
               {"ProductionVariants", variants},
               {"CreationTime", Seconds(c.creation_ms)}};
+  if (c.data_capture)
+    out["DataCaptureConfig"] = DataCaptureJson(*c.data_capture);
+  return out;
 }
 
 Result<json> DeleteEndpointConfig(EndpointService& s, const json& r) {
@@ -400,15 +490,30 @@ json DescribeEndpointJson(const EndpointRecord& e) {
     json variants = json::array();
     for (const DeployedVariant& v : e.current.variants) {
       const DeployedVariant* desired = capacity ? FindVariant(e.pending, v.variant_name) : nullptr;
-      variants.push_back(
-          {{"VariantName", v.variant_name},
-           {"DeployedImages", DeployedImages(v, true)},
-           {"CurrentWeight", v.weight},
-           {"DesiredWeight", desired ? desired->weight : v.weight},
-           {"CurrentInstanceCount", v.instance_count},
-           {"DesiredInstanceCount", desired ? desired->instance_count : v.instance_count}});
+      // Current: the live instances (as /metrics shows them); desired: what the variant is
+      // being brought to (scaling, a cold start, or an older pending capacity change).
+      const int current = std::max(0, v.live_instances);
+      const int target = desired                         ? desired->instance_count
+                         : v.live_desired_instances >= 0 ? v.live_desired_instances
+                                                         : v.instance_count;
+      variants.push_back({{"VariantName", v.variant_name},
+                          {"DeployedImages", DeployedImages(v, true)},
+                          {"CurrentWeight", v.weight},
+                          {"DesiredWeight", desired ? desired->weight : v.weight},
+                          {"CurrentInstanceCount", current},
+                          {"DesiredInstanceCount", target}});
     }
     out["ProductionVariants"] = variants;
+  }
+  if (e.current.data_capture) {
+    const DataCaptureSpec& c = *e.current.data_capture;
+    json summary = {{"EnableCapture", c.enable},
+                    {"CaptureStatus", c.enable ? "Started" : "Stopped"},
+                    {"CurrentSamplingPercentage", c.initial_sampling_percentage},
+                    {"DestinationS3Uri", c.destination_s3_uri}};
+    if (!c.kms_key_id.empty())
+      summary["KmsKeyId"] = c.kms_key_id;
+    out["DataCaptureConfig"] = summary;
   }
   if (e.status == EndpointStatus::kUpdating && e.pending) {
     json variants = json::array();

@@ -14,15 +14,22 @@ std::uint64_t SplitMix64(std::uint64_t x) {
 
 }  // namespace
 
-Deployment::Deployment(std::vector<VariantDeployment> variants, std::uint64_t seed)
-    : variants_(std::move(variants)),
-      seed_(seed),
-      turns_(std::make_unique<std::atomic<std::uint64_t>[]>(variants_.size())) {
+Deployment::Deployment(std::vector<VariantDeployment> variants, std::uint64_t seed,
+                       std::optional<DataCaptureSpec> capture)
+    : variants_(std::move(variants)), seed_(seed), capture_(std::move(capture)) {
   double sum = 0;
   for (const VariantDeployment& v : variants_) {
     sum += v.weight > 0 ? v.weight : 0;
     cumulative_.push_back(sum);
   }
+}
+
+std::shared_ptr<const Deployment> Deployment::WithWeights(const std::vector<double>& weights,
+                                                          std::uint64_t seed) const {
+  std::vector<VariantDeployment> variants = variants_;
+  for (std::size_t i = 0; i < variants.size() && i < weights.size(); ++i)
+    variants[i].weight = weights[i];
+  return std::make_shared<const Deployment>(std::move(variants), seed, capture_);
 }
 
 std::optional<std::size_t> Deployment::Find(std::string_view name) const {
@@ -46,12 +53,12 @@ std::optional<std::size_t> Deployment::PickVariant() const {
   return std::min(index, variants_.size() - 1);
 }
 
-const ModelInstance& Deployment::PickInstance(std::size_t index) const {
-  const std::vector<ModelInstance>& instances = variants_[index].instances;
-  if (instances.size() == 1)
-    return instances.front();
-  const std::uint64_t turn = turns_[index].fetch_add(1, std::memory_order_relaxed);
-  return instances[turn % instances.size()];
+bool Deployment::SampleCapture() const {
+  if (!capture_ || !capture_->enable || capture_->initial_sampling_percentage <= 0)
+    return false;
+  const std::uint64_t p = static_cast<std::uint64_t>(capture_->initial_sampling_percentage);
+  const std::uint64_t n = captures_.fetch_add(1, std::memory_order_relaxed);
+  return (n + 1) * p / 100 > n * p / 100;
 }
 
 }  // namespace kiln

@@ -1,6 +1,6 @@
 #include "serve/deployment_loader.h"
 
-#include <map>
+#include <mutex>
 
 #include "serve/resource_names.h"
 #include "store/object_store.h"
@@ -39,50 +39,53 @@ Result<std::vector<TarEntry>> DeploymentLoader::FetchArtifact(const std::string&
   return std::move(files).value();
 }
 
+PredictorFactory DeploymentLoader::Factory(const DeployedVariant& dv) const {
+  struct Cache {
+    std::mutex mu;
+    std::shared_ptr<const std::vector<TarEntry>> files;  // GUARDED_BY(mu)
+  };
+  auto cache = std::make_shared<Cache>();
+  const std::string where = "variant \"" + dv.variant_name + "\", model \"" + dv.model_name + "\"";
+  const std::string url = dv.container.model_data_url;
+  return [this, cache, where, url]() -> Result<std::shared_ptr<const Predictor>> {
+    std::shared_ptr<const std::vector<TarEntry>> files;
+    {
+      std::lock_guard<std::mutex> lock(cache->mu);
+      if (cache->files == nullptr) {
+        Result<std::vector<TarEntry>> fetched = FetchArtifact(url);
+        if (!fetched.ok())
+          return Status::FailedPrecondition(where + ": " + fetched.error().message());
+        cache->files = std::make_shared<const std::vector<TarEntry>>(std::move(fetched).value());
+      }
+      files = cache->files;
+    }
+    Result<std::unique_ptr<const Predictor>> p =
+        LoadPredictor(*files, PredictorOptions{options_.scratch_dir});
+    if (!p.ok())
+      return Status::FailedPrecondition(where + ": " + url + ": " + p.error().message());
+    return std::shared_ptr<const Predictor>(std::move(p).value());
+  };
+}
+
 Result<std::shared_ptr<const Deployment>> DeploymentLoader::Load(const EndpointSpec& spec,
-                                                                 const Deployment* reuse,
-                                                                 std::uint64_t seed) const {
-  PredictorOptions predictor_options{options_.scratch_dir};
-  std::map<std::string, std::vector<TarEntry>> artifacts;  // by ModelDataUrl, read once
+                                                                 std::uint64_t seed,
+                                                                 const VariantMaker& make) const {
   std::vector<VariantDeployment> variants;
   for (const DeployedVariant& dv : spec.variants) {
-    const std::string where =
-        "variant \"" + dv.variant_name + "\", model \"" + dv.model_name + "\"";
     VariantDeployment v;
     v.name = dv.variant_name;
     v.model_name = dv.model_name;
     v.model_identity = ModelIdentity(dv);
     v.weight = dv.weight;
-    if (reuse != nullptr) {
-      if (std::optional<std::size_t> i = reuse->Find(dv.variant_name)) {
-        const VariantDeployment& old = reuse->variants()[*i];
-        if (old.model_identity == v.model_identity)
-          v.instances = old.instances;
-      }
-    }
-    const std::size_t want = static_cast<std::size_t>(std::max(1, dv.instance_count));
-    if (v.instances.size() > want)
-      v.instances.resize(want);
-    while (v.instances.size() < want) {
-      auto it = artifacts.find(dv.container.model_data_url);
-      if (it == artifacts.end()) {
-        Result<std::vector<TarEntry>> files = FetchArtifact(dv.container.model_data_url);
-        if (!files.ok())
-          return Status::FailedPrecondition(where + ": " + files.error().message());
-        it = artifacts.emplace(dv.container.model_data_url, std::move(files).value()).first;
-      }
-      Result<std::unique_ptr<const Predictor>> p = LoadPredictor(it->second, predictor_options);
-      if (!p.ok()) {
-        return Status::FailedPrecondition(where + ": " + dv.container.model_data_url + ": " +
-                                          p.error().message());
-      }
-      v.instances.push_back(ModelInstance{std::shared_ptr<const Predictor>(std::move(p).value())});
-    }
+    v.live = make(dv, Factory(dv));
+    v.live->SetDesired(dv.instance_count);
+    RETURN_IF_ERROR(v.live->Reconcile());
     variants.push_back(std::move(v));
   }
   if (variants.empty())
     return Status::FailedPrecondition("the endpoint has no production variants");
-  return std::shared_ptr<const Deployment>(std::make_shared<Deployment>(std::move(variants), seed));
+  return std::shared_ptr<const Deployment>(
+      std::make_shared<Deployment>(std::move(variants), seed, spec.data_capture));
 }
 
 }  // namespace kiln

@@ -1,6 +1,8 @@
-// DeploymentLoader: builds an endpoint's Deployment from its EndpointSpec — reads each variant's
-// model.tar.gz from the object store once, unpacks it in memory and loads one Predictor per
-// instance. Loading happens here, off the request path; requests never touch the disk.
+// DeploymentLoader: builds an endpoint's Deployment from its EndpointSpec — a LiveVariant per
+// production variant, each with a PredictorFactory that reads the variant's model.tar.gz from the
+// object store once (on first use), keeps its files in memory and loads one Predictor per instance;
+// Load then loads each variant's instance count. Loading happens here and in
+// LiveVariant::Reconcile, off the request path; requests never touch the disk.
 //
 // Errors say which variant and model failed and why, for the endpoint's FailureReason:
 //   variant "AllTraffic", model "churn": s3://models/churn/model.tar.gz does not exist
@@ -8,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,11 +34,18 @@ class DeploymentLoader {
   DeploymentLoader(ObjectStore& store, DeploymentLoaderOptions options)
       : store_(store), options_(std::move(options)) {}
 
-  // Loads every variant of `spec`. With `reuse`, a variant whose name and model are the same there
-  // keeps its instances (loading or dropping copies to reach the new count) and takes the new
-  // weight: a capacity change loads nothing it already has.
-  Result<std::shared_ptr<const Deployment>> Load(const EndpointSpec& spec, const Deployment* reuse,
-                                                 std::uint64_t seed) const;
+  // Makes the (empty) LiveVariant that will serve `variant` with `factory`.
+  using VariantMaker = std::function<std::shared_ptr<LiveVariant>(const DeployedVariant& variant,
+                                                                  PredictorFactory factory)>;
+
+  // Builds every variant of `spec` with `make` and loads its instance_count instances here (a
+  // count of 0 loads none: the variant starts scaled to zero).
+  Result<std::shared_ptr<const Deployment>> Load(const EndpointSpec& spec, std::uint64_t seed,
+                                                 const VariantMaker& make) const;
+
+  // Loads copies of `variant`'s model; errors name the variant and model. The returned factory
+  // refers to this loader, which must outlive it.
+  PredictorFactory Factory(const DeployedVariant& variant) const;
 
   // The files of the model.tar.gz at `url` (s3://bucket/key).
   Result<std::vector<TarEntry>> FetchArtifact(const std::string& url) const;

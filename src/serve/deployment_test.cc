@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "common/clock.h"
+
 namespace kiln {
 namespace {
 
@@ -18,19 +20,24 @@ class FakePredictor final : public Predictor {
   OutputSchema schema_;
 };
 
-VariantDeployment Variant(const std::string& name, double weight, int instances) {
+const SystemClock kClock;
+
+VariantDeployment Variant(const std::string& name, double weight) {
   VariantDeployment v;
   v.name = name;
   v.weight = weight;
-  for (int i = 0; i < instances; ++i)
-    v.instances.push_back({std::make_shared<FakePredictor>()});
+  v.live = std::make_shared<LiveVariant>(
+      name,
+      [] { return Result<std::shared_ptr<const Predictor>>(std::make_shared<FakePredictor>()); },
+      std::make_shared<VariantStats>(std::chrono::seconds(10)), kClock, LiveVariantOptions{},
+      [] {});
   return v;
 }
 
 std::vector<VariantDeployment> Variants(double a, double b) {
   std::vector<VariantDeployment> v;
-  v.push_back(Variant("A", a, 1));
-  v.push_back(Variant("B", b, 1));
+  v.push_back(Variant("A", a));
+  v.push_back(Variant("B", b));
   return v;
 }
 
@@ -64,16 +71,28 @@ TEST(Deployment, FindsVariantsByExactName) {
   EXPECT_FALSE(d.Find("b").has_value());
 }
 
-TEST(Deployment, InstancesTakeTurns) {
-  std::vector<VariantDeployment> v;
-  v.push_back(Variant("A", 1, 3));
-  Deployment d(std::move(v), 1);
-  const Predictor* first = d.PickInstance(0).predictor.get();
-  const Predictor* second = d.PickInstance(0).predictor.get();
-  const Predictor* third = d.PickInstance(0).predictor.get();
-  EXPECT_NE(first, second);
-  EXPECT_NE(second, third);
-  EXPECT_EQ(d.PickInstance(0).predictor.get(), first);
+TEST(Deployment, WithWeightsKeepsTheSameLiveVariants) {
+  Deployment d(Variants(1, 0), 1);
+  const std::shared_ptr<const Deployment> changed = d.WithWeights({0, 1}, 2);
+  EXPECT_EQ(changed->variants()[0].live, d.variants()[0].live);
+  EXPECT_EQ(changed->variants()[1].live, d.variants()[1].live);
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(changed->PickVariant(), 1u);
+}
+
+TEST(Deployment, CaptureSamplesExactlyThePercentage) {
+  DataCaptureSpec spec;
+  spec.initial_sampling_percentage = 30;
+  Deployment d(Variants(1, 1), 1, spec);
+  int sampled = 0;
+  for (int i = 0; i < 1000; ++i)
+    sampled += d.SampleCapture() ? 1 : 0;
+  EXPECT_EQ(sampled, 300);
+  spec.enable = false;
+  Deployment off(Variants(1, 1), 1, spec);
+  EXPECT_FALSE(off.SampleCapture());
+  Deployment none(Variants(1, 1), 1);
+  EXPECT_FALSE(none.SampleCapture());
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
-// EndpointService::Invoke: the InvokeEndpoint data path (see endpoint_service.h). Lock-free: one
-// atomic load of the live map and one of the endpoint's Deployment.
+// EndpointService::Invoke: the InvokeEndpoint data path (see endpoint_service.h). Lock-free unless
+// the variant has no live instance: one atomic load of the live map, one of the endpoint's
+// Deployment, one of the variant's instance set; counters are relaxed atomics of the instance.
+#include <chrono>
+
+#include "serve/data_capture.h"
 #include "serve/endpoint_service.h"
 #include "serve/request_payload.h"
 #include "serve/response_payload.h"
@@ -7,24 +11,52 @@
 namespace kiln {
 namespace {
 
+using SteadyClock = std::chrono::steady_clock;
+
 Status Invalid(std::string message) {
   return Status::InvalidArgument(std::move(message)).WithReason(kInvokeValidationError);
 }
 
 std::string Supported() { return "text/csv, application/json or application/jsonlines"; }
 
+enum class Outcome { kOk, k4xx, k5xx, kModelError };
+
+// Counts one finished request routed to `live` on `counters` (the instance's, or the variant's
+// when it never reached one) and in the variant's load window.
+void Count(const LiveVariant& live, ServingCounters& counters, Outcome outcome,
+           std::chrono::nanoseconds model, SteadyClock::time_point start,
+           std::chrono::system_clock::time_point wall_start, const Clock& clock) {
+  counters.invocations.fetch_add(1, std::memory_order_relaxed);
+  switch (outcome) {
+    case Outcome::kOk:
+      break;
+    case Outcome::k4xx:
+      counters.errors_4xx.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case Outcome::kModelError:
+      counters.model_errors.fetch_add(1, std::memory_order_relaxed);
+      counters.errors_5xx.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case Outcome::k5xx:
+      counters.errors_5xx.fetch_add(1, std::memory_order_relaxed);
+      break;
+  }
+  if (model.count() > 0)
+    counters.model_latency.Record(model);
+  counters.overhead_latency.Record(SteadyClock::now() - start - model);
+  const auto now = clock.Now();
+  live.stats().window.Record(now, now - wall_start);
+}
+
 }  // namespace
 
 Result<InvokeResponse> EndpointService::Invoke(const InvokeRequest& request) const {
-  const std::string endpoint(request.endpoint_name);
+  const SteadyClock::time_point start =
+      request.start == SteadyClock::time_point{} ? SteadyClock::now() : request.start;
   const std::shared_ptr<const Deployment> deployment = LiveDeployment(request.endpoint_name);
   if (deployment == nullptr) {
-    return Invalid("Endpoint " + endpoint + " of account " + options_.account_id + " not found.");
-  }
-  if (request.body.size() > options_.max_payload_bytes) {
-    return Invalid("The request body is " + std::to_string(request.body.size()) +
-                   " bytes; InvokeEndpoint accepts at most " +
-                   std::to_string(options_.max_payload_bytes) + " bytes (6 MB).");
+    return Invalid("Endpoint " + std::string(request.endpoint_name) + " of account " +
+                   options_.account_id + " not found.");
   }
   std::optional<std::size_t> variant;
   if (!request.target_variant.empty()) {
@@ -34,43 +66,120 @@ Result<InvokeResponse> EndpointService::Invoke(const InvokeRequest& request) con
       for (const VariantDeployment& v : deployment->variants())
         names += (names.empty() ? "" : ", ") + v.name;
       return Invalid("Target variant " + std::string(request.target_variant) +
-                     " is not a production variant of endpoint " + endpoint +
-                     " (its variants: " + names + ").");
+                     " is not a production variant of endpoint " +
+                     std::string(request.endpoint_name) + " (its variants: " + names + ").");
     }
   } else {
     variant = deployment->PickVariant();
     if (!variant) {
-      return Invalid("Endpoint " + endpoint +
+      return Invalid("Endpoint " + std::string(request.endpoint_name) +
                      " gives every variant weight 0; name one with "
                      "X-Amzn-SageMaker-Target-Variant.");
     }
   }
   const VariantDeployment& v = deployment->variants()[*variant];
+  LiveVariant& live = *v.live;
+  const auto wall_start = clock_.Now();
+  const auto fail = [&](ServingCounters& counters, Outcome outcome, Status status) {
+    Count(live, counters, outcome, std::chrono::nanoseconds(0), start, wall_start, clock_);
+    return status;
+  };
+  ServingCounters& unplaced = live.stats().retired;
+  if (request.body.empty()) {
+    return fail(unplaced, Outcome::k4xx,
+                Invalid("The request body is empty; send at least one row of features."));
+  }
+  if (request.body.size() > options_.max_payload_bytes) {
+    return fail(unplaced, Outcome::k4xx,
+                Invalid("The request body is " + std::to_string(request.body.size()) +
+                        " bytes; InvokeEndpoint accepts at most " +
+                        std::to_string(options_.max_payload_bytes) + " bytes (6 MB)."));
+  }
   const std::optional<MediaType> in = ParseContentType(request.content_type);
   if (!in) {
-    return Status::InvalidArgument("Content type " + std::string(request.content_type) +
-                                   " is not supported by this model; send " + Supported())
-        .WithReason(kInvokeUnsupportedMediaType);
+    return fail(unplaced, Outcome::k4xx,
+                Status::InvalidArgument("Content type " + std::string(request.content_type) +
+                                        " is not supported by this model; send " + Supported())
+                    .WithReason(kInvokeUnsupportedMediaType));
   }
   const std::optional<MediaType> out = NegotiateAccept(request.accept, *in);
   if (!out) {
-    return Status::InvalidArgument("Accept " + std::string(request.accept) +
-                                   " is not supported by this model; accept " + Supported())
-        .WithReason(kInvokeNotAcceptable);
+    return fail(unplaced, Outcome::k4xx,
+                Status::InvalidArgument("Accept " + std::string(request.accept) +
+                                        " is not supported by this model; accept " + Supported())
+                    .WithReason(kInvokeNotAcceptable));
   }
-  const Predictor& predictor = *deployment->PickInstance(*variant).predictor;
-  Result<Matrix> rows = ParseRows(*in, request.body, predictor.num_features());
+  Result<LiveVariant::Lease> lease = live.Acquire();
+  if (!lease.ok()) {
+    return fail(unplaced, Outcome::k5xx,
+                Status::DeadlineExceeded(lease.error().message()).WithReason(kInvokeModelNotReady));
+  }
+  std::optional<LiveVariant::Lease> held(std::move(lease).value());
+  Result<Matrix> rows = ParseRows(*in, request.body, held->instance().predictor().num_features());
   if (!rows.ok())
-    return Invalid(rows.error().message());
+    return fail(held->instance().counters, Outcome::k4xx, Invalid(rows.error().message()));
   std::vector<double> values;
-  const Status predicted = predictor.Predict(*rows, &values);
-  if (!predicted.ok())
+  auto t0 = SteadyClock::now();
+  Status predicted = held->instance().predictor().Predict(*rows, &values);
+  if (!predicted.ok()) {
+    // Retry on another instance: if it succeeds, the first one is faulty and is replaced.
+    ModelInstance& first = held->instance();
+    if (std::optional<LiveVariant::Lease> other = live.AcquireOther(first)) {
+      values.clear();
+      t0 = SteadyClock::now();
+      if (other->instance().predictor().Predict(*rows, &values).ok()) {
+        live.Replace(first);
+        held.emplace(std::move(*other));
+        predicted = Status::Ok();
+      }
+    } else if (first.consecutive_faults.fetch_add(1, std::memory_order_relaxed) + 1 >=
+               options_.max_consecutive_faults) {
+      live.Replace(first);
+    }
+  }
+  ModelInstance& instance = held->instance();
+  const std::chrono::nanoseconds model = SteadyClock::now() - t0;
+  if (!predicted.ok()) {
+    Count(live, instance.counters, Outcome::kModelError, model, start, wall_start, clock_);
     return Status::Internal(predicted.message()).WithReason(kInvokeModelError);
+  }
+  if (instance.consecutive_faults.load(std::memory_order_relaxed) != 0)
+    instance.consecutive_faults.store(0, std::memory_order_relaxed);
   InvokeResponse response;
-  response.body = FormatPredictions(*out, predictor.output(), rows->rows, values);
+  response.body = FormatPredictions(*out, instance.predictor().output(), rows->rows, values);
   response.content_type = MediaTypeName(*out);
   response.variant = v.name;
+  Count(live, instance.counters, Outcome::kOk, model, start, wall_start, clock_);
+  if (deployment->SampleCapture())
+    Capture(*deployment, v, request, response.body, response.content_type);
   return response;
+}
+
+void EndpointService::Capture(const Deployment& deployment, const VariantDeployment& variant,
+                              const InvokeRequest& request, std::string_view output,
+                              std::string_view output_type) const {
+  const DataCaptureSpec& spec = *deployment.capture();
+  CaptureEvent e;
+  e.destination = spec.destination_s3_uri;
+  e.endpoint = std::string(request.endpoint_name);
+  e.variant = variant.name;
+  e.time_ms = NowMs();
+  e.event_id = !request.request_id.empty()
+                   ? std::string(request.request_id)
+                   : "kiln-" + std::to_string(event_ids_.fetch_add(1, std::memory_order_relaxed));
+  if (spec.capture_input) {
+    e.has_input = true;
+    e.input_type = std::string(request.content_type);
+    e.input_encoding = CaptureEncoding(spec, request.content_type);
+    e.input = std::string(request.body);
+  }
+  if (spec.capture_output) {
+    e.has_output = true;
+    e.output_type = std::string(output_type);
+    e.output_encoding = CaptureEncoding(spec, output_type);
+    e.output = std::string(output);
+  }
+  capture_->Submit(std::move(e));
 }
 
 }  // namespace kiln

@@ -41,6 +41,7 @@ void EndpointService::ProcessEndpoint(const std::string& name) {
     case EndpointStatus::kDeleting: {
       std::lock_guard<std::mutex> lock(control_mu_);
       Unpublish(name);
+      ForgetStats(name);
       // Deleting is final (nothing else changes the record); if the database refuses, the next
       // Open removes it.
       (void)records_->DeleteEndpoint(name);
@@ -66,19 +67,27 @@ void EndpointService::Commit(const std::string& name, std::int64_t generation,
                              const std::function<void(EndpointRecord*)>& change,
                              std::shared_ptr<const Deployment> deployment) {
   std::lock_guard<std::mutex> lock(control_mu_);
+  EndpointSpec committed;
   const Status written = records_->UpdateEndpoint(name, [&](EndpointRecord* e) {
     if (e->generation != generation)
       return Status::Cancelled("superseded");  // a newer change queued the endpoint again
     change(e);
+    committed = e->current;
     return Status::Ok();
   });
-  if (written.ok() && deployment != nullptr)
-    Publish(name, std::move(deployment));
+  if (!written.ok() || deployment == nullptr)
+    return;
+  // Counts set (SetVariantCapacity) while the deployment loaded win over what it loaded; published
+  // first, so the instance worker reconciles these variants.
+  Publish(name, deployment);
+  for (const DeployedVariant& v : committed.variants) {
+    if (std::optional<std::size_t> i = deployment->Find(v.variant_name))
+      deployment->variants()[*i].live->SetDesired(v.instance_count);
+  }
 }
 
 void EndpointService::Deploy(const EndpointRecord& record) {
-  Result<std::shared_ptr<const Deployment>> loaded =
-      loader_.Load(record.current, nullptr, NextSeed());
+  Result<std::shared_ptr<const Deployment>> loaded = LoadSpec(record.name, record.current);
   const std::int64_t now = NowMs();
   if (!loaded.ok()) {
     const std::string reason = loaded.error().message();
@@ -110,8 +119,7 @@ void EndpointService::RollOut(const EndpointRecord& record) {
   std::shared_ptr<const Deployment> live = LiveDeployment(record.name);
   if (live == nullptr) {
     // A restart interrupted the update: serve the old deployment again while the new one loads.
-    Result<std::shared_ptr<const Deployment>> old =
-        loader_.Load(record.current, nullptr, NextSeed());
+    Result<std::shared_ptr<const Deployment>> old = LoadSpec(record.name, record.current);
     if (old.ok()) {
       live = *old;
       Commit(
@@ -130,8 +138,7 @@ void EndpointService::RollOut(const EndpointRecord& record) {
   }
   const EndpointSpec& target = *record.pending;
   const bool capacity = record.pending_kind == PendingKind::kCapacity;
-  Result<std::shared_ptr<const Deployment>> loaded =
-      loader_.Load(target, capacity ? live.get() : nullptr, NextSeed());
+  Result<std::shared_ptr<const Deployment>> loaded = LoadSpec(record.name, target);
   const std::int64_t now = NowMs();
   if (!loaded.ok()) {
     const std::string reason =

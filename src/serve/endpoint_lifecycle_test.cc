@@ -297,17 +297,20 @@ TEST_F(EndpointLifecycleTest, WeightsAndTargetVariantsRouteTraffic) {
   auto changed = service_->UpdateEndpointWeightsAndCapacities(
       "ab", {{"A", 0.0, std::nullopt}, {"B", std::nullopt, 3}});
   ASSERT_TRUE(changed.ok()) << changed.status().ToString();
-  EXPECT_EQ(changed->status, EndpointStatus::kUpdating);
+  EXPECT_EQ(changed->status, EndpointStatus::kInService);  // live: no Updating, no swap of models
+  service_->WaitIdle();  // the instance worker loads B's two new instances
   const EndpointRecord after = WaitSettled(*service_, "ab");
   ASSERT_EQ(after.status, EndpointStatus::kInService) << after.failure_reason;
   EXPECT_EQ(after.current.variants[0].weight, 0.0);
   EXPECT_EQ(after.current.variants[1].instance_count, 3);
+  EXPECT_EQ(after.current.variants[1].live_instances, 3);
+  EXPECT_EQ(after.current.variants[1].live_desired_instances, 3);
   for (int i = 0; i < 50; ++i)
     EXPECT_EQ(Invoke("ab", "0.1,0.2,0.3,0.4")->variant, "B");
   EXPECT_EQ(Invoke("ab", "0.1,0.2,0.3,0.4", "text/csv", "", "A")->variant, "A");
   EXPECT_FALSE(service_->UpdateEndpointWeightsAndCapacities("ab", {{"C", 1.0, {}}}).ok());
   EXPECT_FALSE(service_->UpdateEndpointWeightsAndCapacities("ab", {{"A", -1.0, {}}}).ok());
-  EXPECT_FALSE(service_->UpdateEndpointWeightsAndCapacities("ab", {{"A", {}, 0}}).ok());
+  EXPECT_FALSE(service_->UpdateEndpointWeightsAndCapacities("ab", {{"A", {}, 17}}).ok());
 }
 
 TEST_F(EndpointLifecycleTest, ARestartReloadsServingEndpoints) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "serve/data_capture.h"
 #include "serve/internal/lifecycle_worker.h"
 #include "serve/resource_list.h"
 #include "serve/resource_names.h"
@@ -36,6 +37,33 @@ std::string VariantField(std::size_t i, std::string_view member) {
   return "ProductionVariants." + std::to_string(i + 1) + "." + std::string(member);
 }
 
+Status CheckDataCapture(const DataCaptureSpec& c, ObjectStore& store) {
+  if (c.initial_sampling_percentage < 0 || c.initial_sampling_percentage > 100) {
+    return Status::InvalidArgument("DataCaptureConfig.InitialSamplingPercentage " +
+                                   std::to_string(c.initial_sampling_percentage) +
+                                   " is outside 0..100");
+  }
+  if (!c.capture_input && !c.capture_output) {
+    return Status::InvalidArgument(
+        "DataCaptureConfig.CaptureOptions must name Input, Output or both");
+  }
+  const std::string& uri = c.destination_s3_uri;
+  const std::string bucket = uri.starts_with("s3://") ? uri.substr(5, uri.find('/', 5) - 5) : "";
+  if (bucket.empty()) {
+    return Status::InvalidArgument("DataCaptureConfig.DestinationS3Uri \"" + uri +
+                                   "\" is not an S3 URI; use s3://bucket/prefix");
+  }
+  Result<BucketInfo> found = store.GetBucket(bucket);
+  if (!found.ok()) {
+    if (found.error().code() == StatusCode::kNotFound) {
+      return Status::InvalidArgument("DataCaptureConfig.DestinationS3Uri " + uri + ": the bucket " +
+                                     bucket + " does not exist; create it first");
+    }
+    return found.error();
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status EndpointServiceOptions::Validate() const {
@@ -49,6 +77,12 @@ Status EndpointServiceOptions::Validate() const {
     return Status::InvalidArgument("EndpointServiceOptions.region is required");
   if (max_payload_bytes == 0 || max_artifact_bytes == 0 || max_instances_per_variant < 1)
     return Status::InvalidArgument("EndpointServiceOptions: limits must be positive");
+  if (load_window.count() < 2 || cold_start_timeout.count() < 0 || max_consecutive_faults < 1 ||
+      capture_flush_interval.count() < 1) {
+    return Status::InvalidArgument(
+        "EndpointServiceOptions: load_window must be at least 2 s, cold_start_timeout >= 0, "
+        "max_consecutive_faults >= 1 and capture_flush_interval positive");
+  }
   return Status::Ok();
 }
 
@@ -90,10 +124,18 @@ EndpointService::EndpointService(PrivateTag, ObjectStore& store, EndpointService
       records_(std::move(records)),
       loader_(store, DeploymentLoaderOptions{options_.scratch_dir, options_.max_artifact_bytes}),
       live_(std::make_shared<const LiveMap>()),
+      capture_(std::make_unique<CaptureWriter>(store, clock_, options_.capture_flush_interval,
+                                               options_.capture_max_buffered_bytes)),
+      instance_worker_(std::make_unique<serve_internal::LifecycleWorker>(
+          [this](const std::string& key) { ReconcileVariant(key); })),
       worker_(std::make_unique<serve_internal::LifecycleWorker>(
           [this](const std::string& name) { ProcessEndpoint(name); })) {}
 
-EndpointService::~EndpointService() { worker_.reset(); }
+EndpointService::~EndpointService() {
+  worker_.reset();
+  instance_worker_.reset();
+  capture_.reset();
+}
 
 std::int64_t EndpointService::NowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
@@ -104,7 +146,12 @@ std::string EndpointService::Arn(std::string_view type, std::string_view name) c
   return SageMakerArn(options_.region, options_.account_id, type, name);
 }
 
-void EndpointService::WaitIdle() { worker_->WaitIdle(); }
+void EndpointService::WaitIdle() {
+  worker_->WaitIdle();
+  instance_worker_->WaitIdle();
+}
+
+Status EndpointService::FlushCapture() { return capture_->Flush(); }
 
 // ---- models ----
 
@@ -183,10 +230,11 @@ Result<EndpointConfigRecord> EndpointService::CreateEndpointConfig(EndpointConfi
     RETURN_IF_ERROR(CheckResourceName("modelName", v.model_name));
     if (v.serverless_memory_mb.has_value() || v.serverless_max_concurrency.has_value())
       v.initial_instance_count = std::max(1, v.initial_instance_count);
-    if (v.initial_instance_count < 1 ||
+    // 0 is a Kiln extension: the variant starts scaled to zero.
+    if (v.initial_instance_count < 0 ||
         v.initial_instance_count > options_.max_instances_per_variant) {
       return Status::InvalidArgument(VariantField(i, "InitialInstanceCount") + " " +
-                                     std::to_string(v.initial_instance_count) + " is outside 1.." +
+                                     std::to_string(v.initial_instance_count) + " is outside 0.." +
                                      std::to_string(options_.max_instances_per_variant));
     }
     if (!std::isfinite(v.initial_variant_weight) || v.initial_variant_weight < 0) {
@@ -197,6 +245,8 @@ Result<EndpointConfigRecord> EndpointService::CreateEndpointConfig(EndpointConfi
     if (!model)
       return NotFoundError("model", Arn("model", v.model_name));
   }
+  if (c.data_capture)
+    RETURN_IF_ERROR(CheckDataCapture(*c.data_capture, store_));
   c.arn = Arn("endpoint-config", c.name);
   std::lock_guard<std::mutex> lock(control_mu_);
   c.creation_ms = NowMs();
@@ -247,6 +297,7 @@ Result<EndpointSpec> EndpointService::ResolveConfig(std::string_view config_name
     dv.weight = v.initial_variant_weight;
     spec.variants.push_back(std::move(dv));
   }
+  spec.data_capture = config.data_capture;
   return spec;
 }
 
@@ -280,7 +331,18 @@ Result<EndpointRecord> EndpointService::CreateEndpoint(std::string_view name,
 }
 
 Result<EndpointRecord> EndpointService::DescribeEndpoint(std::string_view name) {
-  return FindEndpointOrError(name);
+  ASSIGN_OR_RETURN(EndpointRecord e, FindEndpointOrError(name));
+  if (const std::shared_ptr<const Deployment> live = LiveDeployment(name)) {
+    for (DeployedVariant& v : e.current.variants) {
+      if (std::optional<std::size_t> i = live->Find(v.variant_name)) {
+        const VariantDeployment& d = live->variants()[*i];
+        v.live_instances = d.live->live();
+        v.live_desired_instances = d.live->desired();
+        v.weight = d.weight;
+      }
+    }
+  }
+  return e;
 }
 
 namespace {
@@ -334,15 +396,46 @@ Result<EndpointRecord> EndpointService::UpdateEndpointWeightsAndCapacities(
       it->weight = *d.weight;
     }
     if (d.instance_count) {
-      if (*d.instance_count < 1 || *d.instance_count > options_.max_instances_per_variant) {
+      if (*d.instance_count < 0 || *d.instance_count > options_.max_instances_per_variant) {
         return Status::InvalidArgument(field + "DesiredInstanceCount " +
-                                       std::to_string(*d.instance_count) + " is outside 1.." +
+                                       std::to_string(*d.instance_count) + " is outside 0.." +
                                        std::to_string(options_.max_instances_per_variant));
       }
       it->instance_count = *d.instance_count;
     }
   }
-  return StartUpdate(name, "UpdateEndpointWeightsAndCapacities", spec, PendingKind::kCapacity);
+  // Live: weights swap in a Deployment over the same instances; counts go to the variants.
+  const std::int64_t now = NowMs();
+  EndpointRecord out;
+  RETURN_IF_ERROR(records_->UpdateEndpoint(name, [&](EndpointRecord* e) {
+    RETURN_IF_ERROR(RequireInService(*e, "UpdateEndpointWeightsAndCapacities"));
+    for (DeployedVariant& v : e->current.variants) {
+      for (const DeployedVariant& n : spec.variants) {
+        if (n.variant_name == v.variant_name) {
+          v.weight = n.weight;
+          v.instance_count = n.instance_count;
+        }
+      }
+    }
+    e->last_modified_ms = now;
+    out = *e;
+    return Status::Ok();
+  }));
+  if (const std::shared_ptr<const Deployment> live = LiveDeployment(name)) {
+    std::vector<double> weights;
+    for (const VariantDeployment& v : live->variants()) {
+      double w = v.weight;
+      for (const DeployedVariant& n : spec.variants) {
+        if (n.variant_name == v.name) {
+          w = n.weight;
+          v.live->SetDesired(n.instance_count);
+        }
+      }
+      weights.push_back(w);
+    }
+    Publish(out.name, live->WithWeights(weights, NextSeed()));
+  }
+  return out;
 }
 
 Result<EndpointRecord> EndpointService::StartUpdate(std::string_view name,

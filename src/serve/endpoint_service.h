@@ -8,13 +8,32 @@
 // status Creating; a background LifecycleWorker then loads every instance (DeploymentLoader) and
 // moves it to InService, or to Failed with a FailureReason saying which variant failed and why.
 // UpdateEndpoint (Updating) loads the new config's models beside the running ones and swaps the
-// whole Deployment in atomically when they are ready; if they fail the endpoint keeps serving the
-// old config (InService, FailureReason set). UpdateEndpointWeightsAndCapacities also goes through
-// Updating: weights take effect at the swap, instance counts load or drop copies (variants keep
-// the copies they have). DeleteEndpoint stops serving at once (Deleting) and the worker removes
-// the record. On Open, endpoints recorded as Creating, Updating or InService load again (an
-// InService one shows SystemUpdating meanwhile; InService once loaded, Failed with a reason if
-// its artifact is gone) and Deleting ones are removed.
+// whole Deployment in atomically when they are ready (blue/green); if they fail the endpoint keeps
+// serving the old config (InService, FailureReason set). UpdateEndpointWeightsAndCapacities acts
+// live, without Updating (unlike AWS): new weights swap in a Deployment sharing the same
+// LiveVariants, new counts go to SetVariantCapacity. DeleteEndpoint stops serving at once
+// (Deleting) and the worker removes the record.
+//
+// Instances. An instance is a live unit of capacity (model_instance.h): its own model copy, its
+// own in-flight count and its own counters; built-in models predict inline on the calling (I/O)
+// thread. A variant's instances change while it serves (live_variant.h): SetVariantCapacity (the
+// autoscaler) and UpdateEndpointWeightsAndCapacities set the desired count and the instance
+// worker (a second background thread) loads new instances one by one — each takes traffic when
+// loaded — or drains removed ones. DescribeEndpoint's CurrentInstanceCount is the live count, as
+// /metrics shows it; DesiredInstanceCount the target. A variant may have 0 instances (an
+// endpoint config's InitialInstanceCount 0 is accepted, a Kiln extension, or SetVariantCapacity 0):
+// its first request is held while one instance starts, up to cold_start_timeout, then fails with
+// kInvokeModelNotReady. A Predict failure is retried on another instance of the variant and the
+// faulty instance replaced (live_variant.h), so an instance fault fails no request.
+//
+// Metrics. Per instance lock-free counters and latency histograms (model latency; overhead = the
+// whole request time from InvokeRequest::start minus model time), per variant a sliding load window
+// (GetVariantLoad) and the instance count over time; Metrics() snapshots them for /metrics and the
+// JSON metrics API (metrics_render.h). Data capture (data_capture.h): a sampled request's input
+// and output are queued for a background writer that puts JSON Lines objects into the store. On
+// Open, endpoints recorded as Creating, Updating or InService load again (an InService one shows
+// SystemUpdating meanwhile; InService once loaded, Failed with a reason if its artifact is gone)
+// and Deleting ones are removed.
 //
 // Data plane. Invoke looks the endpoint up in an immutable map snapshot and its Deployment through
 // atomic shared_ptr loads (no lock, no disk), picks the variant (named, or by weight) and an
@@ -29,14 +48,18 @@
 //   kInvokeUnsupportedMediaType 424 ModelError, original status 415: Content-Type not spoken
 //   kInvokeNotAcceptable        424 ModelError, original status 406: no supported Accept type
 //   kInvokeModelError           424 ModelError, original status 500: the model failed to predict
+//   kInvokeModelNotReady        429 ModelNotReadyException: a scaled-to-zero variant's instance
+//                               did not start within cold_start_timeout (or failed to load)
 //
 // Thread-safety: thread-safe. Control-plane changes are serialized by one mutex; Invoke takes none.
 // `db` and `store` must outlive the service; destroy the service (it joins its worker) before them.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,13 +71,16 @@
 #include "common/status.h"
 #include "serve/deployment.h"
 #include "serve/deployment_loader.h"
+#include "serve/endpoint_metrics.h"
 #include "serve/endpoint_store.h"
 #include "serve/endpoint_types.h"
+#include "serve/variant_load.h"
 
 namespace kiln {
 
 class Database;
 class ObjectStore;
+class CaptureWriter;
 namespace serve_internal {
 class LifecycleWorker;
 }
@@ -63,6 +89,7 @@ inline constexpr char kInvokeValidationError[] = "ValidationError";
 inline constexpr char kInvokeUnsupportedMediaType[] = "UnsupportedMediaType";
 inline constexpr char kInvokeNotAcceptable[] = "NotAcceptable";
 inline constexpr char kInvokeModelError[] = "ModelError";
+inline constexpr char kInvokeModelNotReady[] = "ModelNotReady";
 
 struct EndpointServiceOptions {
   std::string region = "us-east-1";
@@ -74,6 +101,15 @@ struct EndpointServiceOptions {
   int max_instances_per_variant = 16;             // each instance is a loaded copy of the model
   std::uint64_t routing_seed = 1;                 // seeds the weighted choice of variants
   const Clock* clock = nullptr;                   // null: the system clock
+  // GetVariantLoad's sliding window.
+  std::chrono::seconds load_window{10};
+  // How long a request to a variant with no live instance is held while one starts.
+  std::chrono::milliseconds cold_start_timeout{60000};
+  // Predict failures in a row after which a lone instance is replaced.
+  int max_consecutive_faults = 3;
+  // Data capture: buffered records are written at least this often, and at shutdown.
+  std::chrono::milliseconds capture_flush_interval{2000};
+  std::size_t capture_max_buffered_bytes = 64ull << 20;  // beyond this, records are dropped
   Status Validate() const;
 };
 
@@ -83,6 +119,10 @@ struct InvokeRequest {
   std::string_view content_type;
   std::string_view accept;
   std::string_view body;
+  // When the runtime API started on the request (overhead latency = now - start - model time);
+  // the epoch: when Invoke starts.
+  std::chrono::steady_clock::time_point start{};
+  std::string_view request_id;  // data capture's eventId; empty: one is made up
 };
 
 struct InvokeResponse {
@@ -122,8 +162,28 @@ class EndpointService {
   // One InvokeEndpoint call (see the header comment for its errors).
   Result<InvokeResponse> Invoke(const InvokeRequest& request) const;
 
+  // Load on one production variant, for the autoscaler: rates over the sliding load_window, so a
+  // load step is seen in seconds. concurrent_requests_per_instance is the larger of the window's
+  // mean in-flight count (Little's law over finished requests, held time included) and the
+  // in-flight plus held requests now. NotFound for an unknown endpoint or variant.
+  Result<VariantLoad> GetVariantLoad(std::string_view endpoint, std::string_view variant) const;
+  // Sets a variant's instance count live (the endpoint stays InService; new instances load in the
+  // background and take traffic when ready; removed ones drain). Serialized with UpdateEndpoint
+  // and UpdateEndpointWeightsAndCapacities (Kiln accepts UpdateEndpoint during scaling, unlike
+  // AWS; a blue/green roll-out in progress takes the count for a variant of the same name).
+  // NotFound for an unknown endpoint/variant; InvalidArgument outside
+  // [0, max_instances_per_variant] or for a Failed or Deleting endpoint.
+  Status SetVariantCapacity(std::string_view endpoint, std::string_view variant, int instances);
+
+  // The metrics of every serving endpoint (sorted by name), or of one (NotFound if it does not
+  // exist; an endpoint not serving yet has no variants).
+  std::vector<EndpointMetrics> Metrics() const;
+  Result<EndpointMetrics> EndpointMetricsOf(std::string_view endpoint) const;
+
   // Blocks until the lifecycle worker has nothing queued or in progress (tests, tools).
   void WaitIdle();
+  // Writes buffered data capture records now (tests, shutdown).
+  Status FlushCapture();
 
   const EndpointServiceOptions& options() const { return options_; }
   std::string Arn(std::string_view type, std::string_view name) const;
@@ -167,6 +227,21 @@ class EndpointService {
               const std::function<void(EndpointRecord*)>& change,
               std::shared_ptr<const Deployment> deployment);
   std::uint64_t NextSeed();
+  // A new, empty LiveVariant of `endpoint` serving `variant` (its VariantStats kept across
+  // deployments).
+  std::shared_ptr<LiveVariant> MakeVariant(const std::string& endpoint,
+                                           const DeployedVariant& variant,
+                                           PredictorFactory factory);
+  std::shared_ptr<VariantStats> StatsFor(const std::string& endpoint, const std::string& variant);
+  void ForgetStats(const std::string& endpoint);
+  // The instance worker's callback: reconciles "<endpoint>\n<variant>".
+  void ReconcileVariant(const std::string& key);
+  Result<std::shared_ptr<const Deployment>> LoadSpec(const std::string& endpoint,
+                                                     const EndpointSpec& spec);
+  EndpointMetrics MetricsOf(const std::string& name, const Deployment& deployment) const;
+  void Capture(const Deployment& deployment, const VariantDeployment& variant,
+               const InvokeRequest& request, std::string_view output,
+               std::string_view output_type) const;
 
   // The live map. Publish and Unpublish REQUIRE control_mu_; LiveDeployment is lock-free.
   void Publish(const std::string& name, std::shared_ptr<const Deployment> deployment);
@@ -183,8 +258,16 @@ class EndpointService {
   std::mutex control_mu_;  // serializes control-plane changes and publication
   std::atomic<std::shared_ptr<const LiveMap>> live_;  // replaced whole, under control_mu_
   std::atomic<std::uint64_t> deployments_{0};         // seeds each Deployment differently
+  mutable std::atomic<std::uint64_t> event_ids_{0};   // data capture eventIds without a request id
 
-  std::unique_ptr<serve_internal::LifecycleWorker> worker_;  // last: destroyed (joined) first
+  mutable std::mutex stats_mu_;
+  // By endpoint, then variant name. GUARDED_BY(stats_mu_).
+  std::map<std::string, std::map<std::string, std::shared_ptr<VariantStats>>, std::less<>> stats_;
+
+  std::unique_ptr<CaptureWriter> capture_;  // flushes at destruction, after the workers stop
+  // Last: destroyed (joined) first.
+  std::unique_ptr<serve_internal::LifecycleWorker> instance_worker_;
+  std::unique_ptr<serve_internal::LifecycleWorker> worker_;
 };
 
 }  // namespace kiln

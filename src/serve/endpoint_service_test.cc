@@ -132,8 +132,8 @@ TEST_F(EndpointServiceTest, EndpointConfigsValidateTheirVariants) {
   c.variants.push_back(c.variants[0]);
   EXPECT_NE(ConfigError(c).find("more than once"), std::string::npos);
   c = Config("c", "m");
-  c.variants[0].initial_instance_count = 0;
-  EXPECT_NE(ConfigError(c).find("InitialInstanceCount 0"), std::string::npos);
+  c.variants[0].initial_instance_count = -1;
+  EXPECT_NE(ConfigError(c).find("InitialInstanceCount -1 is outside 0..16"), std::string::npos);
   c = Config("c", "m");
   c.variants[0].initial_variant_weight = -1;
   EXPECT_NE(ConfigError(c).find("InitialVariantWeight"), std::string::npos);

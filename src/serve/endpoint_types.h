@@ -49,10 +49,26 @@ struct VariantSpec {
   std::optional<int> serverless_max_concurrency;
 };
 
+// DataCaptureConfig of an endpoint config: a sample of requests and responses written to the
+// store as JSON Lines in SageMaker's capture format (data_capture.h).
+struct DataCaptureSpec {
+  bool enable = true;                   // EnableCapture
+  int initial_sampling_percentage = 0;  // 0..100
+  std::string destination_s3_uri;       // s3://bucket[/prefix]
+  std::string kms_key_id;               // accepted and echoed; Kiln's store does not encrypt
+  bool capture_input = true;            // CaptureOptions: Input
+  bool capture_output = true;           // CaptureOptions: Output
+  // CaptureContentTypeHeader: content types written as text ("CSV" / "JSON" encoding); others are
+  // written base64-encoded ("BASE64"). Empty lists: text/csv and application/json as SageMaker.
+  std::vector<std::string> csv_content_types;
+  std::vector<std::string> json_content_types;
+};
+
 struct EndpointConfigRecord {
   std::string name;
   std::string arn;  // set by the service
   std::vector<VariantSpec> variants;
+  std::optional<DataCaptureSpec> data_capture;
   KeyValues tags;
   std::int64_t creation_ms = 0;  // set by the service
 };
@@ -67,11 +83,16 @@ struct DeployedVariant {
   double weight = 1;
   // When its instances were loaded (DeployedImages' ResolutionTime); 0 until then.
   std::int64_t deployed_ms = 0;
+  // Not stored: what serves now, filled in by DescribeEndpoint from the live variant (-1: nothing
+  // serves it). CurrentInstanceCount is the live instances, as /metrics shows them.
+  int live_instances = -1;
+  int live_desired_instances = -1;
 };
 
 struct EndpointSpec {
   std::string config_name;
   std::vector<DeployedVariant> variants;
+  std::optional<DataCaptureSpec> data_capture;
 };
 
 // kSystemUpdating: an InService endpoint reloading after the server restarted (AWS uses the same

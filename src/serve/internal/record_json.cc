@@ -77,6 +77,38 @@ Status ModelSpecFromJson(std::string_view text, ModelRecord* m) {
   });
 }
 
+namespace {
+
+json CaptureJson(const std::optional<DataCaptureSpec>& c) {
+  if (!c)
+    return nullptr;
+  return {{"EnableCapture", c->enable},
+          {"InitialSamplingPercentage", c->initial_sampling_percentage},
+          {"DestinationS3Uri", c->destination_s3_uri},
+          {"KmsKeyId", c->kms_key_id},
+          {"CaptureInput", c->capture_input},
+          {"CaptureOutput", c->capture_output},
+          {"CsvContentTypes", c->csv_content_types},
+          {"JsonContentTypes", c->json_content_types}};
+}
+
+std::optional<DataCaptureSpec> CaptureFrom(const json& j) {
+  if (!j.is_object())
+    return std::nullopt;
+  DataCaptureSpec c;
+  c.enable = j.value("EnableCapture", true);
+  c.initial_sampling_percentage = j.value("InitialSamplingPercentage", 0);
+  c.destination_s3_uri = Str(j, "DestinationS3Uri");
+  c.kms_key_id = Str(j, "KmsKeyId");
+  c.capture_input = j.value("CaptureInput", true);
+  c.capture_output = j.value("CaptureOutput", true);
+  c.csv_content_types = j.value("CsvContentTypes", std::vector<std::string>());
+  c.json_content_types = j.value("JsonContentTypes", std::vector<std::string>());
+  return c;
+}
+
+}  // namespace
+
 std::string ConfigSpecToJson(const EndpointConfigRecord& c) {
   json variants = json::array();
   for (const VariantSpec& v : c.variants) {
@@ -91,7 +123,9 @@ std::string ConfigSpecToJson(const EndpointConfigRecord& c) {
       jv["ServerlessMaxConcurrency"] = *v.serverless_max_concurrency;
     variants.push_back(std::move(jv));
   }
-  return Dump({{"ProductionVariants", variants}, {"Tags", PairsJson(c.tags)}});
+  return Dump({{"ProductionVariants", variants},
+               {"Tags", PairsJson(c.tags)},
+               {"DataCapture", CaptureJson(c.data_capture)}});
 }
 
 Status ConfigSpecFromJson(std::string_view text, EndpointConfigRecord* c) {
@@ -111,6 +145,7 @@ Status ConfigSpecFromJson(std::string_view text, EndpointConfigRecord* c) {
       c->variants.push_back(std::move(v));
     }
     c->tags = PairsFrom(j.value("Tags", json::array()));
+    c->data_capture = CaptureFrom(j.value("DataCapture", json()));
   });
 }
 
@@ -125,7 +160,9 @@ std::string EndpointSpecToJson(const EndpointSpec& spec) {
                         {"Weight", v.weight},
                         {"DeployedMs", v.deployed_ms}});
   }
-  return Dump({{"EndpointConfigName", spec.config_name}, {"Variants", variants}});
+  return Dump({{"EndpointConfigName", spec.config_name},
+               {"Variants", variants},
+               {"DataCapture", CaptureJson(spec.data_capture)}});
 }
 
 Result<EndpointSpec> EndpointSpecFromJson(std::string_view text) {
@@ -143,6 +180,7 @@ Result<EndpointSpec> EndpointSpecFromJson(std::string_view text) {
       v.deployed_ms = jv.value("DeployedMs", std::int64_t{0});
       spec.variants.push_back(std::move(v));
     }
+    spec.data_capture = CaptureFrom(j.value("DataCapture", json()));
   }));
   return spec;
 }
