@@ -12,6 +12,7 @@
 #include "api/s3_api.h"
 #include "api/sagemaker_api.h"
 #include "api/sagemaker_endpoints.h"
+#include "api/sagemaker_transform.h"
 #include "auth/key_store.h"
 #include "auth/sigv4.h"
 #include "common/clock.h"
@@ -21,6 +22,7 @@
 #include "meta/database.h"
 #include "serve/endpoint_service.h"
 #include "store/object_store.h"
+#include "transform/transform_job_service.h"
 
 namespace kiln {
 
@@ -144,6 +146,12 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   endpoint_options.clock = &clock;
   ASSIGN_OR_RETURN(std::unique_ptr<EndpointService> endpoints,
                    EndpointService::Open(*db, *store, endpoint_options));
+  TransformJobServiceOptions transform_options;
+  transform_options.data_dir = data_dir + "/transform";
+  transform_options.region = args.region;
+  transform_options.clock = &clock;
+  ASSIGN_OR_RETURN(std::unique_ptr<TransformJobService> transform,
+                   TransformJobService::Open(transform_options, *db, *store, *endpoints));
 
   SigV4Verifier verifier(*keys, clock);
   S3ApiOptions s3_options;
@@ -153,8 +161,11 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   router_options.insecure_dev = args.insecure_dev;
   ApiRouter router(
       verifier, s3,
-      [&sagemaker, &endpoints](std::string_view op, std::string_view body, const std::string& id) {
+      [&sagemaker, &endpoints, &transform](std::string_view op, std::string_view body,
+                                           const std::string& id) {
         if (auto r = HandleEndpointOperation(*endpoints, op, body, id))
+          return std::move(*r);
+        if (auto r = HandleTransformOperation(*transform, op, body, id))
           return std::move(*r);
         return sagemaker.Handle(op, body, id);
       },
@@ -188,6 +199,7 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   std::printf("kiln server: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
   std::fflush(stdout);
   server->Stop();
+  transform.reset();  // running transform jobs end Failed, as training jobs do
   endpoints.reset();
   training.reset();  // running jobs end Failed ("the Kiln server stopped ..."), queued ones wait
   return Status::Ok();
