@@ -88,7 +88,23 @@ Result<std::unique_ptr<KilnModelPredictor>> KilnModelPredictor::Load(
   }
   if (out.outputs < 1)
     return Refuse("the model has no outputs");
+  Result<CompiledKilnModel> compiled = CompiledKilnModel::Compile(m, p->features_);
+  if (compiled.ok() && compiled->num_outputs() == out.outputs) {
+    p->compiled_ = std::move(compiled).value();
+  } else {
+    p->compile_note_ =
+        compiled.ok() ? "the compiled model's output count differs" : compiled.error().message();
+  }
   return p;
+}
+
+Status KilnModelPredictor::PredictRows(std::span<const float> rows, std::size_t num_rows,
+                                       std::span<double> out) const {
+  if (!compiled_)
+    return Predictor::PredictRows(rows, num_rows, out);
+  RETURN_IF_ERROR(CheckRowsShape(*this, rows, num_rows, out));
+  compiled_->Predict(rows.data(), num_rows, out.data());
+  return Status::Ok();
 }
 
 Status KilnModelPredictor::Predict(const Matrix& x, std::vector<double>* out) const {
@@ -96,6 +112,11 @@ Status KilnModelPredictor::Predict(const Matrix& x, std::vector<double>* out) co
   if (x.cols != features_.size()) {
     return Status::InvalidArgument(std::to_string(x.cols) + " columns given, the model takes " +
                                    std::to_string(features_.size()));
+  }
+  if (compiled_) {
+    out->resize(x.rows * static_cast<std::size_t>(output_.outputs));
+    compiled_->Predict(x.values.data(), x.rows, out->data());
+    return Status::Ok();
   }
   Table table;
   table.source = "request";
@@ -129,7 +150,9 @@ std::string KilnModelPredictor::Describe() const {
     for (const EnsembleMember& member : model_.members)
       what += " " + member.algorithm;
   }
-  return "model.kiln " + what + ", " + std::to_string(features_.size()) + " features";
+  return "model.kiln " + what + ", " + std::to_string(features_.size()) + " features, " +
+         (compiled_ ? "compiled: " + compiled_->Describe()
+                    : "predicted by KilnModel (not compiled: " + compile_note_ + ")");
 }
 
 }  // namespace kiln

@@ -1,5 +1,7 @@
 #include "serve/predictor.h"
 
+#include <algorithm>
+
 #include "serve/kiln_model_predictor.h"
 #include "serve/xgboost_predictor.h"
 
@@ -27,6 +29,41 @@ Result<std::unique_ptr<const Predictor>> LoadKiln(const TarEntry& file,
 }
 
 }  // namespace
+
+Status CheckRowsShape(const Predictor& p, std::span<const float> rows, std::size_t num_rows,
+                      std::span<double> out) {
+  const std::size_t want_in = num_rows * p.num_features();
+  const std::size_t want_out = num_rows * static_cast<std::size_t>(p.output().outputs);
+  if (rows.size() != want_in) {
+    return Status::InvalidArgument(std::to_string(rows.size()) + " values given for " +
+                                   std::to_string(num_rows) + " rows of " +
+                                   std::to_string(p.num_features()) + " features");
+  }
+  if (out.size() != want_out) {
+    return Status::InvalidArgument("an output buffer of " + std::to_string(out.size()) +
+                                   " values for " + std::to_string(num_rows) + " rows of " +
+                                   std::to_string(p.output().outputs) + " outputs");
+  }
+  return Status::Ok();
+}
+
+Status Predictor::PredictRows(std::span<const float> rows, std::size_t num_rows,
+                              std::span<double> out) const {
+  RETURN_IF_ERROR(CheckRowsShape(*this, rows, num_rows, out));
+  Matrix x;
+  x.rows = num_rows;
+  x.cols = num_features();
+  x.values.assign(rows.begin(), rows.end());
+  std::vector<double> values;
+  RETURN_IF_ERROR(Predict(x, &values));
+  if (values.size() != out.size()) {
+    return Status::Internal("predicting " + std::to_string(num_rows) + " rows returned " +
+                            std::to_string(values.size()) + " values, expected " +
+                            std::to_string(out.size()));
+  }
+  std::copy(values.begin(), values.end(), out.begin());
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<const Predictor>> LoadPredictor(std::span<const TarEntry> files,
                                                        const PredictorOptions& options) {

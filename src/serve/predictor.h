@@ -6,7 +6,13 @@
 // training jobs write it) or `model.kiln` (Kiln's model format). A Python-pickled Booster is
 // refused with how to re-save it.
 //
-// Thread-safety: a Predictor is immutable after loading; Predict is safe from many threads at once.
+// Serving hot path: PredictRows (rows of floats in the caller's buffer, outputs into the caller's
+// span). Compiled predictors (tree ensembles compiled by src/infer; Describe() says "compiled")
+// predict there without allocating, locking or calling into a library; the others fall back to
+// Predict. Predict (Matrix in, vector out) stays for callers that already hold a Matrix.
+//
+// Thread-safety: a Predictor is immutable after loading; Predict and PredictRows are safe from many
+// threads at once.
 #pragma once
 
 #include <cstddef>
@@ -46,7 +52,18 @@ class Predictor {
   // Fills `out` with x.rows * output().outputs values, row-major. REQUIRES x.cols ==
   // num_features(). An error is the model failing (SageMaker's container answering 500).
   virtual Status Predict(const Matrix& x, std::vector<double>* out) const = 0;
-  // What it is, for logs and messages: "xgboost binary:logistic, 4 features".
+  // The fast entry point, for InvokeEndpoint and batch transform: `rows` holds num_rows *
+  // num_features() floats, row-major (NaN = missing); writes num_rows * output().outputs values,
+  // row-major, to `out`, which must be exactly that long (InvalidArgument otherwise, naming the
+  // sizes). Same values as Predict. Compiled predictors allocate nothing and take no lock per call;
+  // this default copies into a Matrix and calls Predict. An error other than InvalidArgument is the
+  // model failing (500).
+  virtual Status PredictRows(std::span<const float> rows, std::size_t num_rows,
+                             std::span<double> out) const;
+  // True when PredictRows runs compiled code (no allocation, no lock, no library call).
+  virtual bool compiled() const { return false; }
+  // What it is, for logs and messages: "xgboost gbtree binary:logistic, 4 features, 1 output per
+  // row, compiled (...)", or which library predicts it and why it is not compiled.
   virtual std::string Describe() const = 0;
 };
 
@@ -54,6 +71,11 @@ struct PredictorOptions {
   // model.kiln is loaded from a file: it is written here for the duration of the load.
   std::string scratch_dir;
 };
+
+// OK when `rows` holds num_rows * p.num_features() values and `out` num_rows * p.output().outputs;
+// else InvalidArgument naming the sizes (PredictRows' check, shared by its implementations).
+Status CheckRowsShape(const Predictor& p, std::span<const float> rows, std::size_t num_rows,
+                      std::span<double> out);
 
 // Loads the model in an artifact's files (see the header comment). FailedPrecondition explaining
 // what is wrong when the files hold no servable model.

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <thread>
 
+#include "common/file_util.h"
+#include "infer/internal/xgboost_test_util.h"
 #include "serve/internal/serve_test_util.h"
 
 namespace kiln {
@@ -177,6 +179,127 @@ TEST(KilnModelPredictor, ACorruptFileIsRefused) {
       LoadPredictor(std::vector<TarEntry>{{"model.kiln", "nope"}}, PredictorOptions{dir.path()});
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.error().message().find("model.kiln"), std::string::npos) << p.error().ToString();
+}
+
+std::vector<double> PredictRows(const Predictor& p, const Matrix& x) {
+  std::vector<double> out(x.rows * static_cast<std::size_t>(p.output().outputs));
+  const Status s = p.PredictRows(x.values, x.rows, out);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+TEST(XgboostPredictor, TreeModelsAreCompiledAndPredictRowsEqualsTheBooster) {
+  const auto data = MakeData(300, 5, 3, 21);
+  for (const char* objective : {"multi:softprob", "multi:softmax"}) {
+    const auto trained = TrainBooster(data, objective, 12, 3, {{"max_depth", "6"}});
+    auto p = Load({{"xgboost-model", trained.binary_model}}, "/tmp");
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(p->compiled());
+    EXPECT_NE(p->Describe().find("compiled: 36 trees"), std::string::npos) << p->Describe();
+    const std::vector<float> want = BoosterPredict(trained.booster, data.x);
+    const std::vector<double> rows = PredictRows(*p, data.x);
+    EXPECT_EQ(rows, Predict(*p, data.x));
+    ASSERT_EQ(rows.size(), want.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      ASSERT_NEAR(rows[i], want[i], 1e-6) << objective << " " << i;
+  }
+}
+
+TEST(XgboostPredictor, GblinearKeepsLibxgboostAndSaysWhy) {
+  const auto data = MakeData(100, 3, 2, 22);
+  const auto trained = TrainBooster(data, "binary:logistic", 4, 0, {{"booster", "gblinear"}});
+  auto p = Load({{"xgboost-model", trained.json_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  EXPECT_FALSE(p->compiled());
+  EXPECT_NE(p->Describe().find("predicted by libxgboost (not compiled: "), std::string::npos)
+      << p->Describe();
+  EXPECT_NE(p->Describe().find("gblinear"), std::string::npos) << p->Describe();
+  const std::vector<float> want = BoosterPredict(trained.booster, data.x);
+  const std::vector<double> got = PredictRows(*p, data.x);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i)
+    EXPECT_NEAR(got[i], want[i], 1e-6);
+}
+
+TEST(XgboostPredictor, PredictRowsChecksItsBufferSizes) {
+  const auto data = MakeData(20, 4, 2, 23);
+  const auto trained = TrainBooster(data, "binary:logistic", 3);
+  auto p = Load({{"xgboost-model", trained.json_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  std::vector<double> out(2);
+  const std::vector<float> rows(7);
+  Status s = p->PredictRows(rows, 2, out);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("7 values given for 2 rows of 4 features"), std::string::npos)
+      << s.ToString();
+  const std::vector<float> eight(8);
+  std::vector<double> three(3);
+  s = p->PredictRows(eight, 2, three);
+  EXPECT_NE(s.message().find("an output buffer of 3 values"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(p->PredictRows({}, 0, {}).ok());
+}
+
+TEST(XgboostPredictor, ConcurrentPredictRowsAgree) {
+  const auto data = MakeData(64, 4, 2, 24);
+  const auto trained = TrainBooster(data, "binary:logistic", 20);
+  auto p = Load({{"xgboost-model", trained.json_model}}, "/tmp");
+  ASSERT_NE(p, nullptr);
+  const std::vector<double> want = PredictRows(*p, data.x);
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      std::vector<double> got(want.size());
+      for (int i = 0; i < 200; ++i) {
+        if (!p->PredictRows(data.x.values, data.x.rows, got).ok() || got != want)
+          ++mismatches;
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+// model.kiln bytes of an XGBoost ensemble behind a tree pipeline (infer's test builder).
+std::string KilnXgboostBytes(const serve_testing::TinyData& data, int classes,
+                             const std::string& dir) {
+  const KilnModel model = infer_testing::TrainKilnXgboost(data.x, data.y, classes);
+  const std::string path = dir + "/xgb.kiln";
+  EXPECT_TRUE(model.Save(path).ok());
+  auto bytes = ReadFile(path);
+  EXPECT_TRUE(bytes.ok());
+  return bytes.ok() ? *bytes : "";
+}
+
+TEST(KilnModelPredictor, XgboostEnsemblesAreCompiledAndPredictAsKilnModelDoes) {
+  TempDir dir;
+  const auto data = MakeData(300, 4, 3, 25);
+  const std::string bytes = KilnXgboostBytes(data, 3, dir.path());
+  auto p = Load({{"model.kiln", bytes}}, dir.path());
+  ASSERT_NE(p, nullptr);
+  EXPECT_TRUE(p->compiled()) << p->Describe();
+  EXPECT_NE(p->Describe().find("compiled: 3 xgboost models"), std::string::npos) << p->Describe();
+  EXPECT_EQ(p->output().kind, OutputKind::kClassifier);
+  const std::vector<double> got = PredictRows(*p, data.x);
+  const Result<KilnModel> model = KilnModel::Load(dir.path() + "/xgb.kiln");
+  ASSERT_TRUE(model.ok());
+  const Result<Predictions> want = model->Predict(infer_testing::ToTable(data.x));
+  ASSERT_TRUE(want.ok());
+  ASSERT_EQ(got.size(), want->output.size());
+  for (std::size_t i = 0; i < got.size(); ++i)
+    ASSERT_NEAR(got[i], want->output[i], 1e-12) << i;
+  EXPECT_EQ(Predict(*p, data.x), got);
+}
+
+TEST(KilnModelPredictor, OtherLearnersSayWhyTheyAreNotCompiledAndPredictRowsStillWorks) {
+  TempDir dir;
+  const auto data = MakeData(200, 3, 2, 26);
+  auto p = Load({{"model.kiln", TrainKilnModel(data, "linear", 2, dir.path())}}, dir.path());
+  ASSERT_NE(p, nullptr);
+  EXPECT_FALSE(p->compiled());
+  EXPECT_NE(p->Describe().find("not compiled: "), std::string::npos) << p->Describe();
+  EXPECT_EQ(PredictRows(*p, data.x), Predict(*p, data.x));
 }
 
 TEST(XgboostPredictor, ConcurrentPredictionsAgree) {

@@ -1,9 +1,11 @@
 #include "serve/xgboost_predictor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "infer/xgboost_forest.h"
 #include "serve/internal/xgboost_model_check.h"
 
 namespace kiln {
@@ -111,7 +113,64 @@ Result<std::unique_ptr<XgboostPredictor>> XgboostPredictor::Load(std::string_vie
   p->output_.kind = OutputKind::kScore;
   p->output_.outputs = static_cast<int>(out.size());
   p->output_.single_precision = true;
+  p->Compile(out);
   return p;
+}
+
+void XgboostPredictor::Compile(const std::vector<double>& probe_prediction) {
+  bst_ulong len = 0;
+  const char* raw = nullptr;
+  if (XGBoosterSaveModelToBuffer(booster_.get(), R"({"format":"json"})", &len, &raw) != 0) {
+    compile_note_ = std::string("libxgboost could not dump the model: ") + XGBGetLastError();
+    return;
+  }
+  Result<CompiledXgboostModel> compiled = CompileXgboostModel(std::string_view(raw, len));
+  if (!compiled.ok()) {
+    compile_note_ = compiled.error().message();
+    return;
+  }
+  const CompiledForest& f = compiled->forest;
+  if (f.num_features() != num_features_ || f.num_outputs() != output_.outputs) {
+    compile_note_ = "the compiled model reads " + std::to_string(f.num_features()) +
+                    " features and writes " + std::to_string(f.num_outputs()) +
+                    " outputs, libxgboost " + std::to_string(num_features_) + " and " +
+                    std::to_string(output_.outputs);
+    return;
+  }
+  // The load's test row (all missing) must predict the same both ways.
+  std::vector<float> probe(num_features_, std::numeric_limits<float>::quiet_NaN());
+  std::vector<float> got(static_cast<std::size_t>(f.num_outputs()));
+  f.PredictRow(probe.data(), got.data());
+  for (std::size_t k = 0; k < got.size(); ++k) {
+    const double want = probe_prediction[k];
+    if (!(std::fabs(got[k] - want) <= 1e-5 * std::max(1.0, std::fabs(want)))) {
+      compile_note_ = "the compiled model predicts " + std::to_string(got[k]) +
+                      " on the test row, libxgboost " + std::to_string(want);
+      return;
+    }
+  }
+  compiled_ = std::move(compiled->forest);
+}
+
+void XgboostPredictor::PredictCompiled(const float* rows, std::size_t num_rows, double* out) const {
+  constexpr std::size_t kBuffer = 4096;  // floats on the stack (CompiledForest: <= 4096 outputs)
+  float buf[kBuffer];
+  const std::size_t k = static_cast<std::size_t>(output_.outputs);
+  const std::size_t chunk = std::max<std::size_t>(1, kBuffer / k);
+  for (std::size_t begin = 0; begin < num_rows; begin += chunk) {
+    const std::size_t n = std::min(chunk, num_rows - begin);
+    compiled_->PredictBatch(rows + begin * num_features_, n, buf);
+    std::copy(buf, buf + n * k, out + begin * k);
+  }
+}
+
+Status XgboostPredictor::PredictRows(std::span<const float> rows, std::size_t num_rows,
+                                     std::span<double> out) const {
+  if (!compiled_)
+    return Predictor::PredictRows(rows, num_rows, out);
+  RETURN_IF_ERROR(CheckRowsShape(*this, rows, num_rows, out));
+  PredictCompiled(rows.data(), num_rows, out.data());
+  return Status::Ok();
 }
 
 Status XgboostPredictor::Predict(const Matrix& x, std::vector<double>* out) const {
@@ -122,6 +181,11 @@ Status XgboostPredictor::Predict(const Matrix& x, std::vector<double>* out) cons
     return Status::InvalidArgument("xgboost: " + std::to_string(x.cols) +
                                    " columns given, the model takes " +
                                    std::to_string(num_features_));
+  }
+  if (compiled_) {
+    out->resize(x.rows * static_cast<std::size_t>(output_.outputs));
+    PredictCompiled(x.values.data(), x.rows, out->data());
+    return Status::Ok();
   }
   Status predicted;
   if (serialize_) {
@@ -163,7 +227,9 @@ Status XgboostPredictor::PredictRaw(const Matrix& x, std::vector<double>* out) c
 std::string XgboostPredictor::Describe() const {
   return "xgboost " + booster_type_ + " " + (objective_.empty() ? "?" : objective_) + ", " +
          std::to_string(num_features_) + " features, " + std::to_string(output_.outputs) +
-         (output_.outputs == 1 ? " output" : " outputs") + " per row";
+         (output_.outputs == 1 ? " output" : " outputs") + " per row, " +
+         (compiled_ ? "compiled: " + compiled_->Describe()
+                    : "predicted by libxgboost (not compiled: " + compile_note_ + ")");
 }
 
 }  // namespace kiln

@@ -11,6 +11,12 @@
 // Load checks the model's structure first (internal/xgboost_model_check.h): libxgboost trusts
 // model files, and a corrupt one must fail the load, not crash a prediction or exhaust memory.
 //
+// Serving compiles the trees (src/infer: CompileXgboostModel on libxgboost's JSON dump of the
+// loaded booster, so every file format compiles alike): Predict and PredictRows then run the
+// CompiledForest, which predicts what libxgboost predicts, without allocating or locking. Models
+// it cannot compile exactly (gblinear, categorical splits, an unknown objective) keep libxgboost,
+// and Describe() says which and why.
+//
 // Thread-safety: immutable after Load. Predict runs concurrently on gbtree models (libxgboost >=
 // 1.4 predicts those thread-safely; Load runs one prediction first so its lazy configuration never
 // happens on a shared booster); dart and gblinear models predict one at a time behind a mutex
@@ -20,9 +26,11 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "infer/compiled_forest.h"
 #include "learn/xgboost/xgboost_handles.h"
 #include "serve/predictor.h"
 
@@ -43,9 +51,17 @@ class XgboostPredictor final : public Predictor {
   std::size_t num_features() const override { return num_features_; }
   const OutputSchema& output() const override { return output_; }
   Status Predict(const Matrix& x, std::vector<double>* out) const override;
+  Status PredictRows(std::span<const float> rows, std::size_t num_rows,
+                     std::span<double> out) const override;
+  bool compiled() const override { return compiled_.has_value(); }
   std::string Describe() const override;
 
  private:
+  // Compiles the loaded booster; on failure keeps libxgboost and records why in compile_note_.
+  void Compile(const std::vector<double>& probe_prediction);
+  // Through the compiled forest; REQUIRES compiled_ and checked sizes.
+  void PredictCompiled(const float* rows, std::size_t num_rows, double* out) const;
+
   // libxgboost's predictions of `x`, whatever their count; the caller holds mu_ if serialize_.
   Status PredictRaw(const Matrix& x, std::vector<double>* out) const;
 
@@ -57,6 +73,8 @@ class XgboostPredictor final : public Predictor {
   bool serialize_ = false;        // dart, gblinear: one prediction at a time
   bool through_dmatrix_ = false;  // gblinear: no in-place prediction in libxgboost 1.7
   mutable std::mutex mu_;         // held by Predict when serialize_
+  std::optional<CompiledForest> compiled_;
+  std::string compile_note_;  // why the model is not compiled
 };
 
 }  // namespace kiln

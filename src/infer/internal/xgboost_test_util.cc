@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "learn/registry.h"
 #include "table/table_reader.h"
 
 namespace kiln::infer_testing {
@@ -104,6 +105,75 @@ Dataset LoadDataset(const std::string& path) {
                             : DatasetTask::kMulticlass;
   d.name = std::filesystem::path(path).stem().string();
   return d;
+}
+
+Table ToTable(const Matrix& x) {
+  Table table;
+  table.source = "test";
+  table.num_rows = x.rows;
+  for (std::size_t c = 0; c < x.cols; ++c) {
+    Column col;
+    col.name = "f" + std::to_string(c);
+    col.type = ColumnType::kNumeric;
+    for (std::size_t r = 0; r < x.rows; ++r) {
+      col.values.push_back(x.at(r, c));
+      col.missing += std::isnan(x.at(r, c)) ? 1 : 0;
+    }
+    col.distinct = x.rows;
+    table.columns.push_back(std::move(col));
+  }
+  return table;
+}
+
+KilnModel TrainKilnXgboost(const Matrix& x, const std::vector<float>& y, int classes,
+                           FeatureEncoding encoding) {
+  KilnModel model;
+  const Table table = ToTable(x);
+  std::vector<std::string> features;
+  std::string info = "{\"features\":[";
+  for (const Column& c : table.columns) {
+    info += (features.empty() ? "\"" : ",\"") + c.name + "\"";
+    features.push_back(c.name);
+  }
+  model.info_json = info + "]}";
+  const Task task = classes == 0   ? Task::kRegression
+                    : classes == 2 ? Task::kBinary
+                                   : Task::kMulticlass;
+  PipelineSpec spec;
+  spec.encoding = encoding;
+  Matrix train;
+  auto pipeline = FeaturePipeline::Fit(table, features, spec, task, classes, y, 1, &train);
+  EXPECT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  if (!pipeline.ok())
+    return model;
+  model.pipelines.push_back(std::move(pipeline).value());
+  model.task = task;
+  model.num_classes = classes;
+  for (int k = 0; k < classes; ++k)
+    model.class_labels.push_back("c" + std::to_string(k));
+  model.target = "label";
+  const TrainSet set{&train, y, {}, model.pipelines[0].output_categorical()};
+  for (int m = 0; m < 2; ++m) {
+    EnsembleMember member;
+    member.candidate = "c00" + std::to_string(m);
+    member.algorithm = "xgboost";
+    member.weight = m == 0 ? 0.7 : 0.3;
+    for (int b = 0; b < (m == 0 ? 2 : 1); ++b) {
+      auto learner =
+          MakeLearner("xgboost", {{"num_round", "15"}, {"max_depth", std::to_string(3 + b + m)}},
+                      task, classes);
+      EXPECT_TRUE(learner.ok()) << learner.status().ToString();
+      if (!learner.ok())
+        return model;
+      auto fitted = (*learner)->Fit(set, nullptr, FitContext{1, static_cast<std::uint64_t>(b)});
+      EXPECT_TRUE(fitted.ok()) << fitted.status().ToString();
+      if (!fitted.ok())
+        return model;
+      member.bag.push_back(std::shared_ptr<const Model>(std::move(fitted).value()));
+    }
+    model.members.push_back(std::move(member));
+  }
+  return model;
 }
 
 }  // namespace kiln::infer_testing

@@ -9,6 +9,7 @@
 
 #include "learn/matrix.h"
 #include "learn/xgboost/xgboost_handles.h"
+#include "model/kiln_model.h"
 
 namespace kiln::infer_testing {
 
@@ -40,5 +41,15 @@ struct Dataset {
 // Reads a CSV whose last column is the target (categorical targets become class indices; a
 // two-class numeric target is binary). An empty name on failure (the test is failed too).
 Dataset LoadDataset(const std::string& path);
+
+// A Table of `x`'s columns named f0, f1, ... (numeric, NaN = missing) for KilnModel::Predict.
+Table ToTable(const Matrix& x);
+
+// A model.kiln ensemble as Kiln's training builds one: `x` through a FeaturePipeline of
+// `encoding` (tree: numbers passed through), two members of Kiln's XGBoost learner (weights 0.7
+// and 0.3, the first a bag of two), 15 rounds each. classes: 0 regression, 2 binary, >2
+// multiclass. info lists the features f0, f1, ...
+KilnModel TrainKilnXgboost(const Matrix& x, const std::vector<float>& y, int classes,
+                           FeatureEncoding encoding = FeatureEncoding::kTree);
 
 }  // namespace kiln::infer_testing
