@@ -340,7 +340,7 @@ TEST_F(TransformServiceTest, CreateRefusesUnknownModelsBucketsAndDuplicates) {
 
 TEST_F(TransformServiceTest, StopEndsARunningJobWithoutAPartialOutputAndAQueuedOneAtOnce) {
   Open(1);
-  Put("big/x.csv", BigCsv(300));  // 90,000 rows, one request each
+  Put("big/x.csv", BigCsv(1000));  // 300,000 rows, one request each
   json slow = Request("slow", "s3://data/big/");
   slow["BatchStrategy"] = "SingleRecord";
   ASSERT_TRUE(transform_->Create(slow).ok());
@@ -353,13 +353,13 @@ TEST_F(TransformServiceTest, StopEndsARunningJobWithoutAPartialOutputAndAQueuedO
   const TransformJobRecord r = *transform_->Describe("slow");
   EXPECT_EQ(r.status, TransformJobStatus::kStopped);
   EXPECT_TRUE(r.end_ms.has_value());
-  EXPECT_LT(r.progress.records_done, 90000u);
+  EXPECT_LT(r.progress.records_done, 300000u);
   EXPECT_FALSE(Exists("out/slow/x.csv.out"));
 }
 
 TEST_F(TransformServiceTest, AJobRunningWhenTheServiceStopsIsFailedAndQueuedOnesRunAfterRestart) {
   Open(1);
-  Put("big/x.csv", BigCsv(300));
+  Put("big/x.csv", BigCsv(1000));
   Put("small/x.csv", ToCsv(Rows(data_.x, 0, 10)));
   json slow = Request("interrupted", "s3://data/big/");
   slow["BatchStrategy"] = "SingleRecord";

@@ -177,7 +177,7 @@ def test_a_moderate_input_streams_through(server, s3, sm, model):
 
 def test_stop_transform_job_leaves_no_partial_output(s3, sm, model):
     _, x = model
-    s3.put_object(Bucket=BUCKET, Key="slow/x.csv", Body="\n".join([csv_rows(x)] * 200))
+    s3.put_object(Bucket=BUCKET, Key="slow/x.csv", Body="\n".join([csv_rows(x)] * 2000))
     transform(sm, "slow", f"s3://{BUCKET}/slow/", wait=False, BatchStrategy="SingleRecord")
     deadline = time.monotonic() + 30
     while raw_describe(sm, "slow")["KilnProgress"]["RecordsDone"] == 0:
@@ -273,7 +273,7 @@ def test_a_job_running_when_the_server_dies_is_failed_after_restart(fresh_server
     s3.create_bucket(Bucket=BUCKET)
     booster, x = train_booster(rounds=4)
     register_model(s3, sm, "tx", booster, tmp_path)
-    s3.put_object(Bucket=BUCKET, Key="slow/x.csv", Body="\n".join([csv_rows(x)] * 200))
+    s3.put_object(Bucket=BUCKET, Key="slow/x.csv", Body="\n".join([csv_rows(x)] * 2000))
     transform(sm, "killed", f"s3://{BUCKET}/slow/", wait=False, BatchStrategy="SingleRecord")
     deadline = time.monotonic() + 30
     while raw_describe(sm, "killed")["KilnProgress"]["RecordsDone"] == 0:
