@@ -210,8 +210,10 @@ Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document) {
   if (num_class < 0 || num_class > 1 << 20 || num_target < 1 || num_target > 1 << 20)
     return Refuse("num_class " + std::to_string(num_class) + ", num_target " +
                   std::to_string(num_target));
-  if (num_class > 1 && num_target > 1)
-    return Refuse("both num_class and num_target are above 1");
+  if (num_target > 1) {
+    return Refuse("num_target is " + std::to_string(num_target) +
+                  " (multi-target models are not compiled)");
+  }
   if (num_feature < 1 || num_feature > (1 << 30))
     return Refuse("the model reads " + std::to_string(num_feature) + " features");
 
@@ -264,7 +266,7 @@ Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document) {
                    XgboostObjectiveLink(out.objective, base_score, static_cast<int>(num_class)));
   ForestSpec spec;
   spec.num_features = static_cast<std::size_t>(num_feature);
-  spec.num_groups = static_cast<int>(std::max(num_class, num_target));
+  spec.num_groups = static_cast<int>(std::max<std::int64_t>(num_class, 1));
   spec.base_margin = link.base_margin;
   spec.output = link.output;
   spec.trees.resize(trees->size());

@@ -3,10 +3,11 @@
 // CompiledForest that predicts what XGBoosterPredictFromDense predicts (all trees, NaN missing).
 //
 // Compiled: gbtree and dart boosters (dart's weight_drop folded into the leaves), any
-// num_parallel_tree, multiclass and multi-target tree groups (tree_info), numerical splits with
+// num_parallel_tree, multiclass tree groups (tree_info), numerical splits with
 // default directions, and the objectives of xgboost_objective.h. Anything else (categorical splits,
-// gblinear, vector leaves, an unknown objective) is a FailedPrecondition saying why, so the caller
-// keeps libxgboost for that model. A corrupt document is a FailedPrecondition too, never a crash.
+// gblinear, vector leaves, multi-target models, an unknown objective) is a FailedPrecondition
+// saying why, so the caller keeps libxgboost for that model. A corrupt document is a
+// FailedPrecondition too, never a crash.
 //
 // Thread-safety: a pure function.
 #pragma once

@@ -126,6 +126,10 @@ TEST(XgboostForestErrors, ModelsItCannotCompileExactlySayWhy) {
             std::string::npos);
   EXPECT_NE(Error(Edit([](auto& d) { Tree0(d)["split_type"][0] = 1; })).find("categorical"),
             std::string::npos);
+  EXPECT_NE(Error(Edit([](auto& d) {
+              d["learner"]["learner_model_param"]["num_target"] = "2";
+            })).find("multi-target models are not compiled"),
+            std::string::npos);
   std::vector<float> y;
   const Matrix x = SmallData(&y);
   const Trained linear = Train(x, y, {{"booster", "gblinear"}}, 3);

@@ -133,6 +133,8 @@ std::vector<Config> ConfigsFor(const Dataset& d) {
           {"survival:cox", {{"objective", "survival:cox"}}},
           {"survival:aft", {{"objective", "survival:aft"}}},
           {"rank:pairwise", {{"objective", "rank:pairwise"}}},
+          {"rank:ndcg", {{"objective", "rank:ndcg"}}},
+          {"rank:map", {{"objective", "rank:map"}}},
           {"dart",
            {{"objective", "reg:squarederror"}, {"booster", "dart"}, {"rate_drop", "0.2"}},
            10},
