@@ -133,13 +133,14 @@ void IoLoop::Run() {
   const auto tick = std::clamp<std::chrono::milliseconds>(context_.options.idle_timeout / 4,
                                                           std::chrono::milliseconds(10),
                                                           std::chrono::milliseconds(1000));
-  auto next_tick = Clock::now() + tick;
+  now_ = Clock::now();
+  auto next_tick = now_ + tick;
   epoll_event events[128];
   while (!context_.stopping.load(std::memory_order_relaxed)) {
-    const auto wait =
-        std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now());
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now_);
     const int n =
         ::epoll_wait(epoll_fd_, events, 128, static_cast<int>(std::max<long>(0, wait.count())) + 1);
+    now_ = Clock::now();  // one clock read per batch of events
     for (int i = 0; i < n; ++i) {
       const epoll_event& e = events[i];
       if (e.data.u64 == kListenTag) {
@@ -154,13 +155,12 @@ void IoLoop::Run() {
       }
     }
     closed_.clear();
-    const auto now = Clock::now();
-    if (now >= next_tick) {
-      CloseIdle(now);
+    if (now_ >= next_tick) {
+      CloseIdle(now_);
       closed_.clear();
       if (reaps_blocking_)
         blocking_.Reap();
-      next_tick = now + tick;
+      next_tick = now_ + tick;
     }
   }
   while (!connections_.empty())
@@ -201,7 +201,7 @@ void IoLoop::Accept() {
     c->slot = connections_.size();
     c->remote = RemoteAddress(addr);
     c->in.resize(kInitialBuffer);
-    c->last_activity = Clock::now();
+    c->last_activity = now_;
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.ptr = c.get();
@@ -262,7 +262,7 @@ void IoLoop::ReadAndServe(Connection& c) {
     const ssize_t n = ::recv(c.fd, c.in.data() + c.in_end, room, 0);
     if (n > 0) {
       c.in_end += static_cast<std::size_t>(n);
-      c.last_activity = Clock::now();
+      c.last_activity = now_;
       if (static_cast<std::size_t>(n) < room) {
         // The socket is drained (a later arrival raises a new edge): serve what came.
         ServeBuffered(c);
@@ -388,7 +388,7 @@ bool IoLoop::Flush(Connection& c) {
         ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL);
     if (n > 0) {
       c.out_sent += static_cast<std::size_t>(n);
-      c.last_activity = Clock::now();
+      c.last_activity = now_;
       continue;
     }
     if (n < 0 && errno == EINTR)

@@ -58,6 +58,7 @@ class IoLoop {
   const int wake_fd_;
   const bool reaps_blocking_;  // one loop joins finished blocking threads now and then
   DateCache dates_;
+  std::chrono::steady_clock::time_point now_;             // read once per batch of events
   std::vector<std::unique_ptr<Connection>> connections_;  // index = Connection::slot
   std::vector<std::unique_ptr<Connection>> closed_;       // freed after the current event batch
   std::thread thread_;
