@@ -263,6 +263,19 @@ TEST_F(TransformServiceTest, GzipObjectsAndManifestsAreRead) {
   ExpectScores(Lines(Get("out/manifest/p2.csv.out")), 10);
 }
 
+TEST_F(TransformServiceTest, AnObjectThatIsNotGzipFailsNamingIt) {
+  Put("notgz/a.csv.gz", ToCsv(Rows(data_.x, 0, 5)));
+  json req = Request("not-gzip", "s3://data/notgz/");
+  req["TransformInput"]["CompressionType"] = "Gzip";
+  const TransformJobRecord r = Run(req);
+  ASSERT_EQ(r.status, TransformJobStatus::kFailed);
+  EXPECT_EQ(r.failure_reason.rfind("ClientError: s3://data/notgz/a.csv.gz: the object is not valid "
+                                   "gzip",
+                                   0),
+            0u)
+      << r.failure_reason;
+}
+
 TEST_F(TransformServiceTest, SplitNoneSendsTheWholeObjectAsOneRequest) {
   Put("whole/x.csv", ToCsv(Rows(data_.x, 0, 25)));
   json req = Request("whole", "s3://data/whole/");

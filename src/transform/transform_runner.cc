@@ -170,7 +170,7 @@ class ObjectTransform {
       return MissingObject(uri_, reader.error());
     std::unique_ptr<InputStream> stream = ObjectInputStream(**reader);
     if (spec_.gzip)
-      stream = GzipInputStream(std::move(stream), uri_);
+      stream = GzipInputStream(std::move(stream), "the object");
     stream_ = stream.get();
     RecordSplitter splitter(*stream, spec_.split, spec_.max_payload_bytes(), ctx_.read_chunk_bytes);
     ASSIGN_OR_RETURN(blob_, ctx_.store->NewBlob());
