@@ -194,7 +194,13 @@ Result<TransformJobSpec> ParseTransformJobRequest(const json& request, json* nor
   while (!spec.output.key.empty() && spec.output.key.back() == '/')
     spec.output.key.pop_back();
   ASSIGN_OR_RETURN(std::string accept, String(*output, "Accept", "", false, content_type));
-  ASSIGN_OR_RETURN(spec.accept, ParseMedia("TransformOutput.Accept", accept));
+  const std::optional<MediaType> negotiated = NegotiateAccept(accept, spec.content_type);
+  if (!negotiated.has_value()) {
+    return Status::InvalidArgument("TransformOutput.Accept: \"" + accept +
+                                   "\" is not supported by Kiln's models; use text/csv, "
+                                   "application/json or application/jsonlines");
+  }
+  spec.accept = *negotiated;
   ASSIGN_OR_RETURN(
       std::string assemble,
       Enum(*output, "AssembleWith", "transformOutput.assembleWith", {"None", "Line"}, "None"));

@@ -45,6 +45,12 @@ TEST(TransformRequestTest, DefaultsFollowSageMaker) {
   ASSERT_TRUE(lined.ok());
   EXPECT_EQ(lined->strategy, BatchStrategy::kMultiRecord);
   EXPECT_EQ(lined->max_payload_mb, 100);
+  json any = Request();
+  any["TransformInput"]["ContentType"] = "application/jsonlines";
+  any["TransformOutput"]["Accept"] = "*/*";
+  auto negotiated = ParseTransformJobRequest(any, nullptr);
+  ASSERT_TRUE(negotiated.ok());
+  EXPECT_EQ(negotiated->accept, MediaType::kJsonLines);
 }
 
 TEST(TransformRequestTest, OutputsAreNamedRelativeToTheInputDirectory) {
