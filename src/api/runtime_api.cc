@@ -1,9 +1,11 @@
 #include "api/runtime_api.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "api/json_errors.h"
 #include "serve/endpoint_service.h"
+#include "serve/metrics_render.h"
 #include "serve/resource_names.h"
 
 namespace kiln {
@@ -40,7 +42,8 @@ HttpResponse ModelError(int original_status, const std::string& message,
   return r;
 }
 
-HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::string_view body) {
+HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::string_view body,
+                    std::chrono::steady_clock::time_point start) {
   std::string_view path = request.path;
   if (!path.starts_with(kPrefix) || !path.ends_with(kSuffix) ||
       path.size() <= kPrefix.size() + kSuffix.size()) {
@@ -56,6 +59,8 @@ HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::s
   in.content_type = request.Header("Content-Type").value_or("");
   in.accept = request.Header("Accept").value_or("");
   in.body = body;
+  in.start = start;
+  in.request_id = request.request_id;
   Result<InvokeResponse> out = service.Invoke(in);
   if (!out.ok()) {
     const Status& e = out.error();
@@ -68,6 +73,8 @@ HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::s
       return ModelError(406, e.message(), service, endpoint, request);
     if (reason == kInvokeModelError)
       return ModelError(500, e.message(), service, endpoint, request);
+    if (reason == kInvokeModelNotReady)
+      return JsonError(429, "ModelNotReadyException", e.message(), request.request_id);
     return JsonError(500, "InternalFailure", e.message(), request.request_id);
   }
   HttpResponse r;
@@ -82,12 +89,61 @@ HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::s
 
 HttpResponse HandleInvokeEndpoint(EndpointService& service, const HttpRequest& request,
                                   std::string_view body) {
+  const auto start = std::chrono::steady_clock::now();
   try {
-    return Invoke(service, request, body);
+    return Invoke(service, request, body, start);
   } catch (const std::exception& e) {
     return JsonError(500, "InternalFailure", std::string("InvokeEndpoint failed: ") + e.what(),
                      request.request_id);
   }
+}
+
+HttpResponse HandleMetricsText(const EndpointService& service) {
+  HttpResponse r;
+  try {
+    r.body = RenderPrometheus(service.Metrics());
+  } catch (const std::exception& e) {
+    return JsonError(500, "InternalFailure", std::string("metrics failed: ") + e.what(), "");
+  }
+  r.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  return r;
+}
+
+std::optional<HttpResponse> EndpointMetricsRoute(const EndpointService& service,
+                                                 const HttpRequest& request) {
+  constexpr std::string_view kAll = "/kiln/v1/endpoints/metrics";
+  constexpr std::string_view kOne = "/kiln/v1/endpoints/";
+  constexpr std::string_view kTail = "/metrics";
+  const std::string_view path = request.path;
+  const bool all = path == kAll;
+  if (!all && (!path.starts_with(kOne) || !path.ends_with(kTail) ||
+               path.size() <= kOne.size() + kTail.size())) {
+    return std::nullopt;
+  }
+  if (request.method != "GET")
+    return JsonError(405, "MethodNotAllowed", "use GET for " + std::string(path),
+                     request.request_id);
+  HttpResponse r;
+  try {
+    if (all) {
+      r.body = RenderMetricsJson(service.Metrics());
+    } else {
+      const std::string_view name =
+          path.substr(kOne.size(), path.size() - kOne.size() - kTail.size());
+      Result<EndpointMetrics> m = service.EndpointMetricsOf(name);
+      if (!m.ok()) {
+        return JsonError(m.error().code() == StatusCode::kNotFound ? 404 : 400,
+                         "ValidationException", m.error().message(), request.request_id);
+      }
+      r.body = RenderMetricsJson(*m);
+    }
+  } catch (const std::exception& e) {
+    return JsonError(500, "InternalFailure", std::string("metrics failed: ") + e.what(),
+                     request.request_id);
+  }
+  r.SetHeader("Content-Type", "application/json");
+  r.SetHeader("x-amzn-RequestId", request.request_id);
+  return r;
 }
 
 }  // namespace kiln

@@ -89,6 +89,49 @@ TEST_F(RuntimeApiTest, UnknownEndpointsAndBadRowsAreValidationErrors) {
   EXPECT_EQ(r.status, 400);
 }
 
+TEST_F(RuntimeApiTest, EmptyBodiesAndNonNumbersAreValidationErrorsAndServingGoesOn) {
+  HttpResponse r = Post("ep", "", {{"Content-Type", "text/csv"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(json::parse(r.body)["message"].get<std::string>().find("empty"), std::string::npos);
+  r = Post("ep", "1,x,3", {{"Content-Type", "text/csv"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(json::parse(r.body)["message"].get<std::string>().find("not a number"),
+            std::string::npos);
+  EXPECT_EQ(Post("ep", "0.1,0.2,0.3", {{"Content-Type", "text/csv"}}).status, 200);
+}
+
+TEST_F(RuntimeApiTest, MetricsAreServedAsPrometheusTextAndJson) {
+  ASSERT_EQ(Post("ep", "0.1,0.2,0.3", {{"Content-Type", "text/csv"}}).status, 200);
+  ASSERT_EQ(Post("ep", "1,2", {{"Content-Type", "text/csv"}}).status, 400);
+  const HttpResponse text = HandleMetricsText(*service_);
+  EXPECT_EQ(text.status, 200);
+  EXPECT_NE(
+      text.body.find("kiln_endpoint_invocations_total{endpoint=\"ep\",variant=\"AllTraffic\"} 2\n"),
+      std::string::npos)
+      << text.body;
+  EXPECT_NE(text.body.find("kiln_endpoint_invocation_4xx_errors_total{endpoint=\"ep\",variant="
+                           "\"AllTraffic\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.body.find("kiln_endpoint_overhead_latency_seconds_count{endpoint=\"ep\",variant="
+                           "\"AllTraffic\"} 2\n"),
+            std::string::npos);
+  HttpRequest get;
+  get.method = "GET";
+  get.path = "/kiln/v1/endpoints/ep/metrics";
+  std::optional<HttpResponse> one = EndpointMetricsRoute(*service_, get);
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->status, 200);
+  const json j = json::parse(one->body);
+  EXPECT_EQ(j["ProductionVariants"][0]["Invocations"], 2);
+  EXPECT_EQ(j["ProductionVariants"][0]["CurrentInstanceCount"], 1);
+  get.path = "/kiln/v1/endpoints/metrics";
+  EXPECT_EQ(json::parse(EndpointMetricsRoute(*service_, get)->body)["Endpoints"].size(), 1u);
+  get.path = "/kiln/v1/endpoints/ghost/metrics";
+  EXPECT_EQ(EndpointMetricsRoute(*service_, get)->status, 404);
+  get.path = "/kiln/v1/training-jobs/x/logs";
+  EXPECT_FALSE(EndpointMetricsRoute(*service_, get).has_value());
+}
+
 TEST_F(RuntimeApiTest, AnUnsupportedContentTypeIsAModelErrorWith415) {
   const HttpResponse r = Post("ep", "xx", {{"Content-Type", "application/x-npy"}});
   EXPECT_EQ(r.status, 424);

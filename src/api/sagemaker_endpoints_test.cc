@@ -172,10 +172,14 @@ TEST_F(SageMakerEndpointsTest, DescribeEndpointFollowsTheLifecycle) {
      {{"EndpointName", "e1"},
       {"DesiredWeightsAndCapacities",
        {{{"VariantName", "AllTraffic"}, {"DesiredWeight", 2.5}, {"DesiredInstanceCount", 2}}}}});
-  ASSERT_EQ(WaitSettled(*service_, "e1").status, EndpointStatus::kInService);
   d = Ok("DescribeEndpoint", {{"EndpointName", "e1"}});
+  EXPECT_EQ(d["EndpointStatus"], "InService");  // live, no Updating
   EXPECT_EQ(d["ProductionVariants"][0]["CurrentWeight"], 2.5);
+  EXPECT_EQ(d["ProductionVariants"][0]["DesiredInstanceCount"], 2);
+  service_->WaitIdle();  // the second instance loads in the background
+  d = Ok("DescribeEndpoint", {{"EndpointName", "e1"}});
   EXPECT_EQ(d["ProductionVariants"][0]["CurrentInstanceCount"], 2);
+  EXPECT_EQ(d["ProductionVariants"][0]["DesiredInstanceCount"], 2);
 
   EXPECT_NE(Error("CreateEndpoint", {{"EndpointName", "e1"}, {"EndpointConfigName", "e1"}})
                 .second.find("Cannot create already existing endpoint"),
@@ -189,6 +193,48 @@ TEST_F(SageMakerEndpointsTest, DescribeEndpointFollowsTheLifecycle) {
   EXPECT_EQ(type, "ValidationException");
   EXPECT_EQ(message,
             "Could not find endpoint \"arn:aws:sagemaker:us-east-1:000000000000:endpoint/e1\".");
+}
+
+TEST_F(SageMakerEndpointsTest, DataCaptureConfigIsCheckedStoredAndSummarized) {
+  ASSERT_TRUE(env_.store().CreateBucket("capture").ok());
+  Ok("CreateModel",
+     {{"ModelName", "m"}, {"PrimaryContainer", {{"Image", kImage}, {"ModelDataUrl", url_}}}});
+  const json variants = {{{"VariantName", "AllTraffic"},
+                          {"ModelName", "m"},
+                          {"InitialInstanceCount", 1},
+                          {"InstanceType", "ml.m5.large"}}};
+  json capture = {{"EnableCapture", true},
+                  {"InitialSamplingPercentage", 20},
+                  {"DestinationS3Uri", "s3://capture/dc"},
+                  {"CaptureOptions", {{{"CaptureMode", "Input"}}}},
+                  {"CaptureContentTypeHeader", {{"CsvContentTypes", {"text/csv"}}}}};
+  Ok("CreateEndpointConfig", {{"EndpointConfigName", "dc"},
+                              {"ProductionVariants", variants},
+                              {"DataCaptureConfig", capture}});
+  const json c = Ok("DescribeEndpointConfig", {{"EndpointConfigName", "dc"}});
+  EXPECT_EQ(c["DataCaptureConfig"]["InitialSamplingPercentage"], 20);
+  EXPECT_EQ(c["DataCaptureConfig"]["CaptureOptions"], json::array({{{"CaptureMode", "Input"}}}));
+  EXPECT_EQ(c["DataCaptureConfig"]["CaptureContentTypeHeader"]["CsvContentTypes"][0], "text/csv");
+  Ok("CreateEndpoint", {{"EndpointName", "dc"}, {"EndpointConfigName", "dc"}});
+  ASSERT_EQ(WaitSettled(*service_, "dc").status, EndpointStatus::kInService);
+  const json d = Ok("DescribeEndpoint", {{"EndpointName", "dc"}});
+  EXPECT_EQ(d["DataCaptureConfig"], json({{"EnableCapture", true},
+                                          {"CaptureStatus", "Started"},
+                                          {"CurrentSamplingPercentage", 20},
+                                          {"DestinationS3Uri", "s3://capture/dc"}}));
+
+  capture["CaptureOptions"] = {{{"CaptureMode", "Both"}}};
+  EXPECT_NE(Error("CreateEndpointConfig", {{"EndpointConfigName", "x"},
+                                           {"ProductionVariants", variants},
+                                           {"DataCaptureConfig", capture}})
+                .second.find("[Input, Output]"),
+            std::string::npos);
+  capture.erase("CaptureOptions");
+  EXPECT_NE(Error("CreateEndpointConfig", {{"EndpointConfigName", "x"},
+                                           {"ProductionVariants", variants},
+                                           {"DataCaptureConfig", capture}})
+                .second.find("CaptureOptions"),
+            std::string::npos);
 }
 
 TEST_F(SageMakerEndpointsTest, AFailedEndpointReportsWhy) {

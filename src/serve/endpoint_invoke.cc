@@ -155,6 +155,17 @@ Result<InvokeResponse> EndpointService::Invoke(const InvokeRequest& request) con
   return response;
 }
 
+bool EndpointService::ServesInline(std::string_view endpoint) const {
+  const std::shared_ptr<const Deployment> deployment = LiveDeployment(endpoint);
+  if (deployment == nullptr)
+    return true;  // answered at once with ValidationError
+  for (const VariantDeployment& v : deployment->variants()) {
+    if (v.live->live() == 0)
+      return false;
+  }
+  return true;
+}
+
 void EndpointService::Capture(const Deployment& deployment, const VariantDeployment& variant,
                               const InvokeRequest& request, std::string_view output,
                               std::string_view output_type) const {

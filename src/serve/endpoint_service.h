@@ -161,6 +161,9 @@ class EndpointService {
 
   // One InvokeEndpoint call (see the header comment for its errors).
   Result<InvokeResponse> Invoke(const InvokeRequest& request) const;
+  // False when an invocation of `endpoint` might be held (a variant has no live instance now), so
+  // the HTTP layer should not run it on an I/O thread. Lock-free.
+  bool ServesInline(std::string_view endpoint) const;
 
   // Load on one production variant, for the autoscaler: rates over the sliding load_window, so a
   // load step is seen in seconds. concurrent_requests_per_instance is the larger of the window's
