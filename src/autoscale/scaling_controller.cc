@@ -141,6 +141,12 @@ Status ScalingController::FollowActivity(const VariantRef& ref, const Result<Loa
     return Finish(tracked, ActivityStatus::kFailed,
                   "Endpoint " + ref.endpoint + " variant " + ref.variant +
                       " stopped serving during the change: " + load.error().message());
+  if (a.to_capacity == 0 && load->desired_instances > 0)
+    // The endpoint asks for an instance only when it has none and a request comes: the scale to
+    // zero happened, and the start that followed is the next decision's to record.
+    return Finish(tracked, ActivityStatus::kSuccessful,
+                  "Successfully set desired instance count to 0. Change successfully fulfilled by "
+                  "sagemaker; a request has since started an instance.");
   if (load->desired_instances != a.to_capacity)
     return Finish(tracked, ActivityStatus::kOverridden,
                   "The desired instance count was changed to " +

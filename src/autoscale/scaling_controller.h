@@ -4,7 +4,8 @@
 // and applies a decision as a scaling activity: recorded InProgress, SetCapacity called, then
 // Successful once the new instances serve — or Failed (SetCapacity refused, the endpoint is gone,
 // or the instances did not come up within activity_timeout), or Overridden (someone else set the
-// capacity meanwhile). While an activity runs, its target takes no new decision.
+// capacity meanwhile; except after a scale to zero, where a held request starting an instance
+// proves the change happened). While an activity runs, its target takes no new decision.
 //
 // Cooldown and low-load timers live in memory: after a restart they start again, and activities
 // left InProgress by the previous process are marked Failed.

@@ -153,6 +153,29 @@ TEST_F(ScalingControllerTest, ScalesBackDownAndToZeroAfterTheLoadStops) {
   EXPECT_EQ(Activities()[0].status, ActivityStatus::kSuccessful);
 }
 
+TEST_F(ScalingControllerTest, AStartFromZeroBeforeTheScaleInIsSeenDoneIsRecordedAfterIt) {
+  env_.target().SetInstant(false);
+  env_.target().SetLoad("ep", "v1", 0, 0);
+  for (int i = 0; i < 22 && env_.target().Sample("ep", "v1").desired_instances != 0; ++i) {
+    env_.clock().Advance(seconds(1));
+    Tick();
+  }
+  ASSERT_EQ(env_.target().Sample("ep", "v1").desired_instances, 0);
+  ASSERT_EQ(Activities()[0].status, ActivityStatus::kInProgress);
+  // The instance drains, a request comes and the endpoint starts one, all before the next tick.
+  env_.target().FinishLoading("ep", "v1");
+  env_.target().SetDesired("ep", "v1", 1);
+  env_.target().FinishLoading("ep", "v1");
+  env_.clock().Advance(seconds(1));
+  Tick();
+  auto a = Activities();
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[1].to_capacity, 0);
+  EXPECT_EQ(a[1].status, ActivityStatus::kSuccessful) << a[1].status_message;
+  EXPECT_EQ(a[0].to_capacity, 1);
+  EXPECT_EQ(a[0].status, ActivityStatus::kSuccessful) << a[0].status_message;
+}
+
 TEST_F(ScalingControllerTest, RecordsTheEndpointsOwnStartFromZero) {
   env_.target().SetLoad("ep", "v1", 0, 0);
   for (int i = 0; i < 22; ++i) {

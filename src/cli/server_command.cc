@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "api/api_router.h"
+#include "api/autoscaling_api.h"
 #include "api/runtime_api.h"
 #include "api/s3_api.h"
 #include "api/sagemaker_api.h"
@@ -15,6 +16,8 @@
 #include "api/sagemaker_transform.h"
 #include "auth/key_store.h"
 #include "auth/sigv4.h"
+#include "autoscale/autoscaling_service.h"
+#include "autoscale/endpoint_scaling_target.h"
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "http/http_server.h"
@@ -146,6 +149,14 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   endpoint_options.clock = &clock;
   ASSIGN_OR_RETURN(std::unique_ptr<EndpointService> endpoints,
                    EndpointService::Open(*db, *store, endpoint_options));
+  EndpointScalingTarget scaling_target(*endpoints);
+  AutoScalingOptions autoscaling_options;
+  autoscaling_options.region = args.region;
+  autoscaling_options.max_capacity = endpoint_options.max_instances_per_variant;
+  autoscaling_options.clock = &clock;
+  ASSIGN_OR_RETURN(std::unique_ptr<AutoScalingService> autoscaling,
+                   AutoScalingService::Open(*db, scaling_target, autoscaling_options));
+  autoscaling->StartScaling();
   TransformJobServiceOptions transform_options;
   transform_options.data_dir = data_dir + "/transform";
   transform_options.region = args.region;
@@ -170,6 +181,10 @@ Status RunServerCommand(const ServerCommandArgs& args) {
         return sagemaker.Handle(op, body, id);
       },
       router_options);
+  router.SetAutoScaling(
+      [&autoscaling](std::string_view op, std::string_view body, const std::string& id) {
+        return HandleAutoScalingOperation(*autoscaling, op, body, id);
+      });
   router.SetRuntime([&endpoints](const HttpRequest& request, std::string_view body) {
     return HandleInvokeEndpoint(*endpoints, request, body);
   });
@@ -199,6 +214,7 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   std::printf("kiln server: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
   std::fflush(stdout);
   server->Stop();
+  autoscaling.reset();  // the autoscaler stops before the endpoints it scales
   transform.reset();  // running transform jobs end Failed, as training jobs do
   endpoints.reset();
   training.reset();  // running jobs end Failed ("the Kiln server stopped ..."), queued ones wait
