@@ -29,16 +29,18 @@ test: build format-check
 # Benchmarks, side by side with the alternatives (see bench/README.md); results go to bench/results/.
 bench-build: configure
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DKILN_BUILD_BENCH=ON >/dev/null
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target kiln csv_bench
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target kiln csv_bench predict_bench
 
 bench: bench-build
 	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
+	@{ echo "uptime:$$(uptime)"; $(BUILD_DIR)/bench/predict_bench; } | tee bench/results/predict.txt
 	@$(PY) bench/s3_bench.py --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/run_bench.py --quick --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/serve_bench.py --kiln $(BUILD_DIR)/kiln
 
 bench-full: bench-build
 	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
+	@{ echo "uptime:$$(uptime)"; $(BUILD_DIR)/bench/predict_bench; } | tee bench/results/predict.txt
 	@$(PY) bench/s3_bench.py --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/run_bench.py --full --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/serve_bench.py --kiln $(BUILD_DIR)/kiln
