@@ -115,19 +115,23 @@ Result<InvokeResponse> EndpointService::Invoke(const InvokeRequest& request) con
                 Status::DeadlineExceeded(lease.error().message()).WithReason(kInvokeModelNotReady));
   }
   std::optional<LiveVariant::Lease> held(std::move(lease).value());
-  Result<Matrix> rows = ParseRows(*in, request.body, held->instance().predictor().num_features());
-  if (!rows.ok())
-    return fail(held->instance().counters, Outcome::k4xx, Invalid(rows.error().message()));
-  std::vector<double> values;
+  // Per-thread scratch rows and outputs: after warm-up a request allocates nothing for them.
+  thread_local Matrix rows;
+  thread_local std::vector<double> values;
+  const Predictor& first_predictor = held->instance().predictor();
+  if (Status parsed = ParseRowsInto(*in, request.body, first_predictor.num_features(), &rows);
+      !parsed.ok()) {
+    return fail(held->instance().counters, Outcome::k4xx, Invalid(parsed.message()));
+  }
+  values.resize(rows.rows * static_cast<std::size_t>(first_predictor.output().outputs));
   auto t0 = SteadyClock::now();
-  Status predicted = held->instance().predictor().Predict(*rows, &values);
+  Status predicted = first_predictor.PredictRows(rows.values, rows.rows, values);
   if (!predicted.ok()) {
     // Retry on another instance: if it succeeds, the first one is faulty and is replaced.
     ModelInstance& first = held->instance();
     if (std::optional<LiveVariant::Lease> other = live.AcquireOther(first)) {
-      values.clear();
       t0 = SteadyClock::now();
-      if (other->instance().predictor().Predict(*rows, &values).ok()) {
+      if (other->instance().predictor().PredictRows(rows.values, rows.rows, values).ok()) {
         live.Replace(first);
         held.emplace(std::move(*other));
         predicted = Status::Ok();
@@ -146,7 +150,7 @@ Result<InvokeResponse> EndpointService::Invoke(const InvokeRequest& request) con
   if (instance.consecutive_faults.load(std::memory_order_relaxed) != 0)
     instance.consecutive_faults.store(0, std::memory_order_relaxed);
   InvokeResponse response;
-  response.body = FormatPredictions(*out, instance.predictor().output(), rows->rows, values);
+  response.body = FormatPredictions(*out, instance.predictor().output(), rows.rows, values);
   response.content_type = MediaTypeName(*out);
   response.variant = v.name;
   Count(live, instance.counters, Outcome::kOk, model, start, wall_start, clock_);

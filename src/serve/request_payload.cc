@@ -80,11 +80,9 @@ Status ForEachLine(std::string_view body, RowFn&& row) {
   return Status::Ok();
 }
 
-Result<Matrix> ParseCsv(std::string_view body, std::size_t num_features) {
+Status ParseCsv(std::string_view body, std::size_t num_features, Matrix& m) {
   if (body.starts_with("\xEF\xBB\xBF"))
     body.remove_prefix(3);
-  Matrix m;
-  m.cols = num_features;
   RETURN_IF_ERROR(ForEachLine(
       body, [&](std::string_view line, std::size_t line_no, const std::string& where) -> Status {
         std::size_t column = 0;
@@ -122,7 +120,7 @@ Result<Matrix> ParseCsv(std::string_view body, std::size_t num_features) {
       }));
   if (m.rows == 0)
     return NoRows();
-  return m;
+  return Status::Ok();
 }
 
 Result<json> ParseJson(std::string_view text, const std::string& where) {
@@ -185,10 +183,8 @@ bool IsFlatRow(const json& array) {
   return !array.empty();
 }
 
-Result<Matrix> ParseJsonBody(std::string_view body, std::size_t num_features) {
+Status ParseJsonBody(std::string_view body, std::size_t num_features, Matrix& m) {
   ASSIGN_OR_RETURN(json doc, ParseJson(body, "the request body"));
-  Matrix m;
-  m.cols = num_features;
   const json* instances = nullptr;
   if (doc.is_object()) {
     if (auto it = doc.find("instances"); it != doc.end()) {
@@ -196,16 +192,14 @@ Result<Matrix> ParseJsonBody(std::string_view body, std::size_t num_features) {
         return Status::InvalidArgument("\"instances\" must be a list of rows");
       instances = &*it;
     } else if (RowValues(doc) != nullptr) {
-      RETURN_IF_ERROR(AppendJsonRow(doc, "instance 1", num_features, &m));
-      return m;
+      return AppendJsonRow(doc, "instance 1", num_features, &m);
     } else {
       return Status::InvalidArgument(
           "the JSON body needs \"instances\" (a list of rows) or \"features\" (one row)");
     }
   } else if (doc.is_array()) {
     if (IsFlatRow(doc)) {
-      RETURN_IF_ERROR(AppendJsonRow(doc, "instance 1", num_features, &m));
-      return m;
+      return AppendJsonRow(doc, "instance 1", num_features, &m);
     }
     instances = &doc;
   } else {
@@ -218,12 +212,10 @@ Result<Matrix> ParseJsonBody(std::string_view body, std::size_t num_features) {
   }
   if (m.rows == 0)
     return NoRows();
-  return m;
+  return Status::Ok();
 }
 
-Result<Matrix> ParseJsonLines(std::string_view body, std::size_t num_features) {
-  Matrix m;
-  m.cols = num_features;
+Status ParseJsonLines(std::string_view body, std::size_t num_features, Matrix& m) {
   RETURN_IF_ERROR(ForEachLine(
       body, [&](std::string_view line, std::size_t, const std::string& where) -> Status {
         ASSIGN_OR_RETURN(json row, ParseJson(line, where));
@@ -231,7 +223,7 @@ Result<Matrix> ParseJsonLines(std::string_view body, std::size_t num_features) {
       }));
   if (m.rows == 0)
     return NoRows();
-  return m;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -279,18 +271,27 @@ std::optional<MediaType> NegotiateAccept(std::string_view accept, MediaType requ
   }
 }
 
-Result<Matrix> ParseRows(MediaType type, std::string_view body, std::size_t num_features) {
+Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out) {
+  out->rows = 0;
+  out->cols = num_features;
+  out->values.clear();  // keeps its capacity
   if (body.empty())
     return Status::InvalidArgument("the request body is empty; send at least one row");
   switch (type) {
     case MediaType::kCsv:
-      return ParseCsv(body, num_features);
+      return ParseCsv(body, num_features, *out);
     case MediaType::kJson:
-      return ParseJsonBody(body, num_features);
+      return ParseJsonBody(body, num_features, *out);
     case MediaType::kJsonLines:
-      return ParseJsonLines(body, num_features);
+      return ParseJsonLines(body, num_features, *out);
   }
   return Status::Internal("unknown media type");
+}
+
+Result<Matrix> ParseRows(MediaType type, std::string_view body, std::size_t num_features) {
+  Matrix m;
+  RETURN_IF_ERROR(ParseRowsInto(type, body, num_features, &m));
+  return m;
 }
 
 }  // namespace kiln

@@ -41,5 +41,8 @@ std::optional<MediaType> NegotiateAccept(std::string_view accept, MediaType requ
 
 // The rows of `body`, each of `num_features` values (see the header comment).
 Result<Matrix> ParseRows(MediaType type, std::string_view body, std::size_t num_features);
+// The same into `out`, reusing its storage (the serving hot path keeps one per thread, so a
+// request allocates no rows once it has warmed up). On error `out` holds a partial parse.
+Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out);
 
 }  // namespace kiln
