@@ -41,6 +41,7 @@ double ExpectParity(const Trained& model, const std::string& doc, const Matrix& 
   if (!compiled.ok())
     return INFINITY;
   const CompiledForest& f = compiled->forest;
+  ::testing::Test::RecordProperty(what + " layout", f.Describe());
   const std::vector<float> want = XgboostPredict(model, x);
   const std::size_t k = static_cast<std::size_t>(f.num_outputs());
   EXPECT_EQ(want.size(), x.rows * k) << what;
