@@ -8,8 +8,9 @@
 
 #include "jobs/job_log.h"
 #include "serve/predictor.h"
-#include "serve/response_payload.h"
 #include "store/object_store.h"
+#include "transform/batch_pipeline.h"
+#include "transform/batch_transformer.h"
 #include "transform/input_stream.h"
 #include "transform/mini_batch.h"
 #include "transform/record_processor.h"
@@ -31,9 +32,7 @@ std::string Uri(const std::string& bucket, const std::string& key) {
   return "s3://" + bucket + "/" + key;
 }
 
-Status ClientError(const std::string& what) {
-  return Status::InvalidArgument("ClientError: " + what);
-}
+Status ClientError(const std::string& what) { return TransformClientError(what); }
 
 Result<std::string> ReadSmallObject(ObjectStore& store, const std::string& bucket,
                                     const std::string& key, std::uint64_t max) {
@@ -131,37 +130,21 @@ Result<std::vector<InputObject>> ListInputs(ObjectStore& store, const TransformJ
   return out;
 }
 
-// "line 1, column 2: ..." from a one-record parse, as "<uri>, line <n>, column 2: ...".
-std::string AtLine(const std::string& uri, std::uint64_t line, const std::string& message,
-                   bool whole_object) {
-  if (whole_object)
-    return uri + ": " + message;
-  std::string rest = message;
-  if (rest.rfind("line 1", 0) == 0 &&
-      (rest.size() == 6 || rest[6] == ',' || rest[6] == ':' || rest[6] == ' '))
-    rest.erase(0, 6);
-  else
-    rest = ": " + rest;
-  return uri + ", line " + std::to_string(line) + rest;
-}
-
 // One input object -> its .out object.
 class ObjectTransform {
  public:
   ObjectTransform(const TransformJobSpec& spec, const RecordProcessor& processor,
                   const TransformRunContext& ctx, const std::atomic<bool>& abort,
-                  const InputObject& object)
+                  const InputObject& object, int threads)
       : spec_(spec),
         processor_(processor),
         ctx_(ctx),
         abort_(abort),
         object_(object),
         uri_(Uri(object.bucket, object.key)),
-        parse_media_(spec.content_type == MediaType::kJson && spec.split == SplitType::kLine
-                         ? MediaType::kJsonLines
-                         : spec.content_type),
-        batch_(spec.strategy, spec.max_payload_bytes(),
-               processor.per_record_output() && spec.processing.join == JoinSource::kInput) {}
+        keep_inputs_(processor.per_record_output() && spec.processing.join == JoinSource::kInput),
+        transformer_(spec, processor, *ctx.predictor, uri_),
+        threads_(threads) {}
 
   Status Run() {
     Result<std::unique_ptr<ObjectReader>> reader =
@@ -174,6 +157,11 @@ class ObjectTransform {
     stream_ = stream.get();
     RecordSplitter splitter(*stream, spec_.split, spec_.max_payload_bytes(), ctx_.read_chunk_bytes);
     ASSIGN_OR_RETURN(blob_, ctx_.store->NewBlob());
+    BatchPipeline pipeline(
+        transformer_, threads_,
+        [this] { return abort_.load() || ctx_.control->Check() != StopCause::kNone; },
+        [this](const MiniBatch& batch, const std::string& out) { return Sink(batch, out); });
+    std::unique_ptr<MiniBatch> batch = NewBatch();
     Record record;
     std::string model_text;
     while (true) {
@@ -194,12 +182,15 @@ class ObjectTransform {
                            std::to_string(model_text.size()) + " bytes, above MaxPayloadInMB (" +
                            std::to_string(spec_.max_payload_mb) + " MB)");
       }
-      if (batch_.MustFlushBefore(model_text.size()))
-        RETURN_IF_ERROR(Flush());
-      batch_.Add(record.line, model_text, record.text);
+      if (batch->MustFlushBefore(model_text.size())) {
+        RETURN_IF_ERROR(pipeline.Submit(std::move(batch)));
+        batch = NewBatch();
+      }
+      batch->Add(record.line, model_text, record.text);
     }
-    if (!batch_.empty())
-      RETURN_IF_ERROR(Flush());
+    if (!batch->empty())
+      RETURN_IF_ERROR(pipeline.Submit(std::move(batch)));
+    RETURN_IF_ERROR(pipeline.Finish());
     AddBytes();
     RETURN_IF_ERROR(blob_->Finish());
     ObjectAttributes attributes;
@@ -217,78 +208,22 @@ class ObjectTransform {
   }
 
  private:
+  std::unique_ptr<MiniBatch> NewBatch() const {
+    return std::make_unique<MiniBatch>(spec_.strategy, spec_.max_payload_bytes(), keep_inputs_);
+  }
+
   void AddBytes() {
     const std::uint64_t now = stream_->consumed();
     ctx_.counters->bytes_done += now - bytes_reported_;
     bytes_reported_ = now;
   }
 
-  // The message of the first record of the batch that does not parse alone.
-  Status LocateBadRecord(const Status& batch_error) {
-    const bool whole = spec_.split == SplitType::kNone;
-    for (std::size_t i = 0; i < batch_.size(); ++i) {
-      Result<Matrix> one =
-          ParseRows(parse_media_, batch_.ModelText(i), ctx_.predictor->num_features());
-      if (!one.ok())
-        return ClientError(AtLine(uri_, batch_.items()[i].line, one.error().message(), whole));
-    }
-    return ClientError(uri_ + ", lines " + std::to_string(batch_.items().front().line) + "-" +
-                       std::to_string(batch_.items().back().line) + ": " + batch_error.message());
-  }
-
-  Status Flush() {
-    if (abort_.load() || ctx_.control->Check() != StopCause::kNone)
-      return Status::Cancelled("the transform job was stopped");
-    const Predictor& predictor = *ctx_.predictor;
-    Result<Matrix> x = ParseRows(parse_media_, batch_.body(), predictor.num_features());
-    if (!x.ok())
-      return LocateBadRecord(x.error());
-    Status predicted = predictor.Predict(*x, &values_);
-    if (!predicted.ok()) {
-      return Status::Internal("AlgorithmError: the model failed on " + uri_ + ", lines " +
-                              std::to_string(batch_.items().front().line) + "-" +
-                              std::to_string(batch_.items().back().line) + ": " +
-                              predicted.message());
-    }
-    const OutputSchema& schema = predictor.output();
-    out_.clear();
-    if (!processor_.per_record_output()) {
-      if (spec_.accept == MediaType::kJson && spec_.assemble == AssembleWith::kNone) {
-        out_ = FormatPredictions(MediaType::kJson, schema, x->rows, values_);
-      } else if (spec_.accept == MediaType::kCsv) {
-        out_ = FormatPredictions(MediaType::kCsv, schema, x->rows, values_);
-        out_ += '\n';
-      } else {
-        out_ = FormatPredictions(MediaType::kJsonLines, schema, x->rows, values_);
-      }
-    } else {
-      if (x->rows != batch_.size()) {
-        return ClientError(uri_ +
-                           ": JoinSource and OutputFilter need one row per record, but "
-                           "a record holds " +
-                           std::to_string(x->rows) + " rows; use SplitType Line");
-      }
-      const std::string lines = FormatPredictions(
-          spec_.accept == MediaType::kCsv ? MediaType::kCsv : MediaType::kJsonLines, schema,
-          x->rows, values_);
-      std::size_t pos = 0;
-      for (std::size_t i = 0; i < batch_.size(); ++i) {
-        std::size_t nl = lines.find('\n', pos);
-        if (nl == std::string::npos)
-          nl = lines.size();
-        const std::string_view line(lines.data() + pos, nl - pos);
-        pos = nl + 1;
-        Status joined = processor_.AppendOutput(batch_.Input(i), line, &out_);
-        if (!joined.ok())
-          return ClientError(AtLine(uri_, batch_.items()[i].line, joined.message(), false));
-        out_ += '\n';
-      }
-    }
-    RETURN_IF_ERROR(blob_->Append(out_));
-    records_ += batch_.size();
-    ctx_.counters->records_done += batch_.size();
+  // Appends one batch's output to the blob, in input order.
+  Status Sink(const MiniBatch& batch, const std::string& out) {
+    RETURN_IF_ERROR(blob_->Append(out));
+    records_ += batch.size();
+    ctx_.counters->records_done += batch.size();
     AddBytes();
-    batch_.Clear();
     return Status::Ok();
   }
 
@@ -298,12 +233,11 @@ class ObjectTransform {
   const std::atomic<bool>& abort_;
   const InputObject& object_;
   const std::string uri_;
-  const MediaType parse_media_;
-  MiniBatch batch_;
+  const bool keep_inputs_;
+  const BatchTransformer transformer_;
+  const int threads_;
   InputStream* stream_ = nullptr;
   std::unique_ptr<BlobWriter> blob_;
-  std::vector<double> values_;
-  std::string out_;
   std::uint64_t records_ = 0;
   std::uint64_t bytes_reported_ = 0;
 };
@@ -334,9 +268,11 @@ Status RunTransformJob(const TransformJobSpec& spec, const TransformRunContext& 
                   " bytes, under " + spec.input.Uri());
   }
 
-  const std::size_t workers = std::min<std::size_t>(
-      objects.size(), static_cast<std::size_t>(std::clamp(spec.max_concurrent * spec.instance_count,
-                                                          1, std::max(1, ctx.max_workers))));
+  // The job's parallel requests: spread over objects first, then over each object's batches.
+  const int budget =
+      std::clamp(spec.max_concurrent * spec.instance_count, 1, std::max(1, ctx.max_workers));
+  const std::size_t workers = std::min<std::size_t>(objects.size(), budget);
+  const int per_object = std::max(1, budget / static_cast<int>(workers));
   std::atomic<std::size_t> next{0};
   std::atomic<bool> abort{false};
   std::mutex mu;
@@ -347,7 +283,7 @@ Status RunTransformJob(const TransformJobSpec& spec, const TransformRunContext& 
       const std::size_t i = next.fetch_add(1);
       if (i >= objects.size() || abort.load())
         return;
-      Status s = ObjectTransform(spec, processor, ctx, abort, objects[i]).Run();
+      Status s = ObjectTransform(spec, processor, ctx, abort, objects[i], per_object).Run();
       if (s.ok()) {
         ctx.counters->objects_done += 1;
         continue;

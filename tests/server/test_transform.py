@@ -164,7 +164,8 @@ def test_a_moderate_input_streams_through(server, s3, sm, model):
     body = "\n".join(",".join(f"{v:.6g}" for v in row) for row in x).encode()
     s3.put_object(Bucket=BUCKET, Key="moderate/big.csv", Body=body)  # ~ 5.6 MB
     started = time.monotonic()
-    d = transform(sm, "moderate", f"s3://{BUCKET}/moderate/", MaxPayloadInMB=1)
+    d = transform(sm, "moderate", f"s3://{BUCKET}/moderate/", MaxPayloadInMB=1,
+                  MaxConcurrentTransforms=2)  # one object: its batches on two threads, in order
     assert d["TransformJobStatus"] == "Completed", d.get("FailureReason")
     seconds = time.monotonic() - started
     got = np.array(scores(s3.get_object(Bucket=BUCKET, Key="out/moderate/big.csv.out")["Body"]
@@ -317,7 +318,8 @@ def test_a_few_hundred_mb_transform_in_bounded_memory(fresh_server, tmp_path):
     base = rss_mib(fresh_server.proc.pid)
     peak = [base]
     started = time.monotonic()
-    transform(sm, "long", f"s3://{BUCKET}/long/", wait=False)
+    transform(sm, "long", f"s3://{BUCKET}/long/", wait=False,
+              MaxConcurrentTransforms=int(os.environ.get("KILN_TRANSFORM_CONCURRENCY", "2")))
     while sm.describe_transform_job(TransformJobName="long")["TransformJobStatus"] == "InProgress":
         peak[0] = max(peak[0], rss_mib(fresh_server.proc.pid))
         time.sleep(0.2)
