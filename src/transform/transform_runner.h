@@ -6,8 +6,9 @@
 // is done, so a failure or stop never leaves a partial .out (objects finished earlier stay, as on
 // AWS). Memory is bounded by MaxPayloadInMB and the read chunk, whatever the object's size.
 //
-// Objects are transformed by up to min(MaxConcurrentTransforms x InstanceCount, max_workers)
-// threads at once; records within an object stay in order. The first failure stops the others.
+// The job makes up to min(MaxConcurrentTransforms x InstanceCount, max_workers) requests at once:
+// over several objects first, and over one object's mini-batches (batch_pipeline.h) when there are
+// fewer objects than that; outputs stay in input order. The first failure stops the others.
 //
 // Errors (the job's FailureReason): "ClientError: <uri>, line <n>: <what>" for bad input (a
 // malformed row, a record above MaxPayloadInMB, a filter that does not fit), "ClientError: No S3
