@@ -215,7 +215,8 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   std::fflush(stdout);
   server->Stop();
   autoscaling.reset();  // the autoscaler stops before the endpoints it scales
-  transform.reset();  // running transform jobs end Failed, as training jobs do
+  // Running transform jobs end Failed, as training jobs do.
+  transform.reset();
   endpoints.reset();
   training.reset();  // running jobs end Failed ("the Kiln server stopped ..."), queued ones wait
   return Status::Ok();
@@ -272,10 +273,12 @@ Status RunLogsCommand(const LogsCommandArgs& args) {
     return Status::InvalidArgument("\"" + args.job_name + "\" is not a training job name");
   const std::string path = args.data_dir + "/jobs/" + args.job_name + "/training.log";
   auto text = ReadFile(path);
+  if (!text.ok() && text.error().code() == StatusCode::kNotFound)  // a batch transform job's log
+    text = ReadFile(args.data_dir + "/transform/" + args.job_name + "/transform.log");
   if (!text.ok()) {
     if (text.error().code() == StatusCode::kNotFound)
-      return Status::NotFound("no training job \"" + args.job_name + "\" has logs in " +
-                              args.data_dir + " (is --data-dir the server's?)");
+      return Status::NotFound("no training or transform job \"" + args.job_name +
+                              "\" has logs in " + args.data_dir + " (is --data-dir the server's?)");
     return text.error();
   }
   std::fwrite(text->data(), 1, text->size(), stdout);
