@@ -85,6 +85,7 @@ std::string RenderReportJson(const AutoMLResult& r, const AutoMLOptions& o,
                {"rows_missing_target", r.rows_missing_target}};
   j["command"] = data.command;
   j["cv_folds"] = r.folds;
+  j["cv_repeats"] = r.cv_repeats;
   j["features"] = r.features;
   j["dropped_columns"] = json::array();
   for (const auto& [name, why] : r.dropped) {
@@ -325,7 +326,10 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
   row("Metric", std::string(MetricName(r.metric)) +
                     (HigherIsBetter(r.metric) ? " (higher is better)" : " (lower is better)"));
   row("Validation", std::to_string(r.folds) + "-fold cross-validation" +
-                        (r.problem.task == Task::kRegression ? "" : ", stratified"));
+                        (r.problem.task == Task::kRegression ? "" : ", stratified") +
+                        (r.cv_repeats > 1 ? "; the best candidates repeated on " +
+                                                std::to_string(r.cv_repeats) + " partitions"
+                                          : ""));
   row("Candidates", std::to_string(r.leaderboard.size()) + " (" + r.stop_reason + ")");
   row("Seed", std::to_string(o.seed));
   row("Kiln version", KILN_VERSION);

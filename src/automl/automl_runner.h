@@ -50,6 +50,7 @@ struct AutoMLResult {
   std::size_t rows = 0;
   std::size_t rows_missing_target = 0;
   int folds = 0;
+  int cv_repeats = 1;  // k-fold partitions the ensemble pool was scored on (small data: > 1)
   std::vector<std::string> features;                         // input columns used
   std::vector<std::pair<std::string, std::string>> dropped;  // column, why
   std::vector<float> y;            // training labels (class index or value), for diagnostics

@@ -13,8 +13,22 @@ double ScoreMargins(Metric metric, Task task, int num_classes, std::span<const f
   return ComputeMetric(metric, task, num_classes, y, out);
 }
 
+void AddRepeat(CandidateEvaluation extra, int repeats, CandidateEvaluation* into) {
+  const double keep = static_cast<double>(repeats) / (repeats + 1);
+  for (std::size_t i = 0; i < into->oof_margin.size(); ++i) {
+    into->oof_margin[i] = keep * into->oof_margin[i] + (1 - keep) * extra.oof_margin[i];
+  }
+  into->fold_scores.insert(into->fold_scores.end(), extra.fold_scores.begin(),
+                           extra.fold_scores.end());
+  for (auto& m : extra.bag)
+    into->bag.push_back(std::move(m));
+  into->train_seconds += extra.train_seconds;
+  into->hit_deadline = into->hit_deadline || extra.hit_deadline;
+}
+
 CvEvaluator::CvEvaluator(const Matrix& x, std::vector<bool> categorical, std::span<const float> y,
-                         const std::vector<Fold>& folds, Task task, int num_classes, Metric metric)
+                         const std::vector<Fold>& folds, Task task, int num_classes, Metric metric,
+                         double stop_fraction, std::uint64_t stop_seed)
     : categorical_(std::move(categorical)),
       task_(task),
       num_classes_(num_classes),
@@ -29,12 +43,22 @@ CvEvaluator::CvEvaluator(const Matrix& x, std::vector<bool> categorical, std::sp
     for (std::size_t r : f.valid)
       d.y_valid.push_back(y[r]);
     d.valid_rows = f.valid;
+    if (stop_fraction > 0) {
+      Fold inner = MakeHoldout(task, d.y_train, stop_fraction, stop_seed + folds_.size());
+      d.x_fit = d.x_train.SelectRows(inner.train);
+      d.x_stop = d.x_train.SelectRows(inner.valid);
+      for (std::size_t r : inner.train)
+        d.y_fit.push_back(d.y_train[r]);
+      for (std::size_t r : inner.valid)
+        d.y_stop.push_back(d.y_train[r]);
+    }
     folds_.push_back(std::move(d));
   }
 }
 
 Result<CandidateEvaluation> CvEvaluator::Evaluate(const Learner& learner, const FitContext& ctx,
-                                                  bool share_time) const {
+                                                  bool share_time,
+                                                  bool inner_early_stopping) const {
   using Clock = std::chrono::steady_clock;
   const int outputs = NumOutputs(task_, num_classes_);
   CandidateEvaluation ev;
@@ -43,8 +67,9 @@ Result<CandidateEvaluation> CvEvaluator::Evaluate(const Learner& learner, const 
   std::vector<double> margin;
   for (std::size_t k = 0; k < folds_.size(); ++k) {
     const FoldData& d = folds_[k];
-    TrainSet train{&d.x_train, d.y_train, {}, categorical_};
-    TrainSet valid{&d.x_valid, d.y_valid, {}, categorical_};
+    const bool inner = inner_early_stopping && !d.y_stop.empty();
+    TrainSet train{inner ? &d.x_fit : &d.x_train, inner ? d.y_fit : d.y_train, {}, categorical_};
+    TrainSet valid{inner ? &d.x_stop : &d.x_valid, inner ? d.y_stop : d.y_valid, {}, categorical_};
     FitContext fold_ctx = ctx;
     fold_ctx.seed = ctx.seed + k;
     if (share_time && ctx.deadline != Clock::time_point::max()) {

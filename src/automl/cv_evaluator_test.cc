@@ -1,0 +1,78 @@
+// Tests for CvEvaluator's small-data options: repeats folded together (AddRepeat) and early
+// stopping on an inner split instead of the scored fold.
+#include "automl/cv_evaluator.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <random>
+
+#include "learn/registry.h"
+
+namespace kiln {
+namespace {
+
+TEST(CvEvaluatorTest, AddRepeatAveragesMarginsAndAppendsScoresAndModels) {
+  CandidateEvaluation into;
+  into.oof_margin = {1.0, 4.0};
+  into.fold_scores = {0.5, 0.7};
+  into.train_seconds = 1.0;
+  CandidateEvaluation extra;
+  extra.oof_margin = {3.0, 0.0};
+  extra.fold_scores = {0.6};
+  extra.train_seconds = 2.0;
+  AddRepeat(extra, 1, &into);
+  EXPECT_DOUBLE_EQ(into.oof_margin[0], 2.0);
+  EXPECT_DOUBLE_EQ(into.oof_margin[1], 2.0);
+  // A third partition weighs one third: the result is the plain mean of all three.
+  CandidateEvaluation third;
+  third.oof_margin = {5.0, 5.0};
+  third.fold_scores = {0.8};
+  AddRepeat(third, 2, &into);
+  EXPECT_DOUBLE_EQ(into.oof_margin[0], 3.0);
+  EXPECT_DOUBLE_EQ(into.oof_margin[1], 3.0);
+  EXPECT_EQ(into.fold_scores, (std::vector<double>{0.5, 0.7, 0.6, 0.8}));
+  EXPECT_DOUBLE_EQ(into.train_seconds, 3.0);
+}
+
+// Labels that are pure noise: no model can beat AUC 0.5 on unseen rows. Early stopping on the fold
+// that is scored picks, per fold, the boosting round that happens to fit that fold's noise, so the
+// mean fold AUC comes out above 0.5; stopping on an inner split of the training rows does not.
+TEST(CvEvaluatorTest, InnerEarlyStoppingRemovesTheScoredFoldsOptimism) {
+  const std::size_t n = 600, p = 4;
+  std::mt19937_64 rng(7);
+  std::normal_distribution<float> feature(0, 1);
+  Matrix x(n, p);
+  for (float& v : x.values)
+    v = feature(rng);
+  std::vector<float> y(n);
+  for (std::size_t i = 0; i < n; ++i)
+    y[i] = static_cast<float>(rng() % 2);
+  std::vector<Fold> folds = MakeFolds(Task::kBinary, y, 10, 3);
+  CvEvaluator ev(x, {}, y, folds, Task::kBinary, 2, Metric::kAuc, 0.15, 3);
+  auto learner = MakeLearner("xgboost",
+                             {{"num_round", "300"},
+                              {"early_stopping_rounds", "30"},
+                              {"eta", "0.1"},
+                              {"max_depth", "3"},
+                              {"eval_metric", "auc"}},
+                             Task::kBinary, 2);
+  ASSERT_TRUE(learner.has_value()) << learner.error().message();
+  FitContext ctx;
+  ctx.num_threads = 1;
+  ctx.seed = 1;
+  double mean[2];
+  for (int inner = 0; inner < 2; ++inner) {
+    Result<CandidateEvaluation> r = ev.Evaluate(**learner, ctx, false, inner == 1);
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+    ASSERT_EQ(r->fold_scores.size(), 10u);
+    ASSERT_EQ(r->bag.size(), 10u);
+    mean[inner] = std::accumulate(r->fold_scores.begin(), r->fold_scores.end(), 0.0) / 10;
+  }
+  EXPECT_GT(mean[0], 0.51) << "stopping on the scored fold should look better than chance";
+  EXPECT_LT(mean[1], mean[0] - 0.02);
+  EXPECT_NEAR(mean[1], 0.5, 0.04);
+}
+
+}  // namespace
+}  // namespace kiln
