@@ -188,9 +188,17 @@ Status RunServerCommand(const ServerCommandArgs& args) {
   router.SetRuntime([&endpoints](const HttpRequest& request, std::string_view body) {
     return HandleInvokeEndpoint(*endpoints, request, body);
   });
-  router.SetKilnRoute([&training](const HttpRequest& request) -> std::optional<HttpResponse> {
-    return TrainingLogsRoute(*training, request);
-  });
+  // A scaled-to-zero variant holds its first request while an instance starts: not on I/O threads.
+  router.SetRuntimeInline(
+      [&endpoints](std::string_view name) { return endpoints->ServesInline(name); });
+  router.SetMetricsRoute(
+      [&endpoints](const HttpRequest&) { return HandleMetricsText(*endpoints); });
+  router.SetKilnRoute(
+      [&training, &endpoints](const HttpRequest& request) -> std::optional<HttpResponse> {
+        if (auto r = EndpointMetricsRoute(*endpoints, request))
+          return r;
+        return TrainingLogsRoute(*training, request);
+      });
 
   HttpServerOptions http_options;
   http_options.host = args.host;

@@ -9,6 +9,7 @@ import io
 import json
 import pickle
 import tarfile
+import time
 
 import numpy as np
 import pytest
@@ -270,10 +271,15 @@ def test_weights_and_capacities_split_traffic(server, sm, runtime, tmp_path):
     sm.update_endpoint_weights_and_capacities(EndpointName="ab", DesiredWeightsAndCapacities=[
         {"VariantName": "A", "DesiredWeight": 0}, {"VariantName": "B", "DesiredInstanceCount": 2}])
     sm.get_waiter("endpoint_in_service").wait(EndpointName="ab", WaiterConfig=FAST)
-    variants = {v["VariantName"]: v for v in
-                sm.describe_endpoint(EndpointName="ab")["ProductionVariants"]}
+    # Weights change at once; B's second instance loads in the background (Kiln scales live).
+    for _ in range(300):
+        variants = {v["VariantName"]: v for v in
+                    sm.describe_endpoint(EndpointName="ab")["ProductionVariants"]}
+        if variants["B"]["CurrentInstanceCount"] == 2:
+            break
+        time.sleep(0.1)
     assert variants["A"]["CurrentWeight"] == 0
-    assert variants["B"]["CurrentInstanceCount"] == 2
+    assert variants["B"]["CurrentInstanceCount"] == variants["B"]["DesiredInstanceCount"] == 2
     for _ in range(20):
         r = runtime.invoke_endpoint(EndpointName="ab", ContentType="text/csv", Body="1,2,3,4")
         assert r["InvokedProductionVariant"] == "B"
