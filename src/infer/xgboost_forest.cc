@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "infer/probe_rows.h"
 #include "infer/xgboost_objective.h"
 
 namespace kiln {
@@ -290,6 +291,7 @@ Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document) {
   Result<CompiledForest> forest = CompiledForest::Compile(spec);
   if (!forest.ok())
     return Refuse(forest.error().message());
+  out.probe_rows = ProbeRows(spec, kProbeRows, 1);
   out.forest = std::move(forest).value();
   return out;
 }

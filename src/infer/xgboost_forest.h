@@ -12,8 +12,10 @@
 // Thread-safety: a pure function.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "infer/compiled_forest.h"
@@ -24,7 +26,12 @@ struct CompiledXgboostModel {
   CompiledForest forest;
   std::string booster;    // "gbtree" or "dart"
   std::string objective;  // e.g. "binary:logistic"
+  // kProbeRows rows (num_features floats each) that exercise the model's splits (probe_rows.h),
+  // for checking the compiled model against libxgboost.
+  std::vector<float> probe_rows;
 };
+
+inline constexpr std::size_t kProbeRows = 64;
 
 Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document);
 

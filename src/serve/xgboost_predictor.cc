@@ -113,11 +113,11 @@ Result<std::unique_ptr<XgboostPredictor>> XgboostPredictor::Load(std::string_vie
   p->output_.kind = OutputKind::kScore;
   p->output_.outputs = static_cast<int>(out.size());
   p->output_.single_precision = true;
-  p->Compile(out);
+  p->Compile();
   return p;
 }
 
-void XgboostPredictor::Compile(const std::vector<double>& probe_prediction) {
+void XgboostPredictor::Compile() {
   bst_ulong len = 0;
   const char* raw = nullptr;
   if (XGBoosterSaveModelToBuffer(booster_.get(), R"({"format":"json"})", &len, &raw) != 0) {
@@ -137,15 +137,24 @@ void XgboostPredictor::Compile(const std::vector<double>& probe_prediction) {
                     std::to_string(output_.outputs);
     return;
   }
-  // The load's test row (all missing) must predict the same both ways.
-  std::vector<float> probe(num_features_, std::numeric_limits<float>::quiet_NaN());
-  std::vector<float> got(static_cast<std::size_t>(f.num_outputs()));
-  f.PredictRow(probe.data(), got.data());
-  for (std::size_t k = 0; k < got.size(); ++k) {
-    const double want = probe_prediction[k];
-    if (!(std::fabs(got[k] - want) <= 1e-5 * std::max(1.0, std::fabs(want)))) {
-      compile_note_ = "the compiled model predicts " + std::to_string(got[k]) +
-                      " on the test row, libxgboost " + std::to_string(want);
+  // The load's test row (all missing) and rows on the model's split thresholds must predict the
+  // same both ways: a safety net under the parity tests, for models they did not foresee.
+  Matrix probe(kProbeRows + 1, num_features_);
+  std::fill_n(probe.values.begin(), num_features_, std::numeric_limits<float>::quiet_NaN());
+  std::copy(compiled->probe_rows.begin(), compiled->probe_rows.end(),
+            probe.values.begin() + num_features_);
+  std::vector<double> want;
+  if (!PredictRaw(probe, &want).ok() || want.size() != probe.rows * output_.outputs) {
+    compile_note_ = "libxgboost could not predict the test rows";
+    return;
+  }
+  std::vector<float> got(want.size());
+  f.PredictBatch(probe.values.data(), probe.rows, got.data());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (!(std::fabs(got[i] - want[i]) <= 1e-5 * std::max(1.0, std::fabs(want[i])))) {
+      compile_note_ = "the compiled model predicts " + std::to_string(got[i]) + " on test row " +
+                      std::to_string(i / output_.outputs) + ", libxgboost " +
+                      std::to_string(want[i]);
       return;
     }
   }

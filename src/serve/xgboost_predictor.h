@@ -58,7 +58,7 @@ class XgboostPredictor final : public Predictor {
 
  private:
   // Compiles the loaded booster; on failure keeps libxgboost and records why in compile_note_.
-  void Compile(const std::vector<double>& probe_prediction);
+  void Compile();
   // Through the compiled forest; REQUIRES compiled_ and checked sizes.
   void PredictCompiled(const float* rows, std::size_t num_rows, double* out) const;
 
