@@ -8,6 +8,7 @@ after the restart. KILN_LONG_TESTS=1 adds a few-hundred-MB input in bounded memo
 
 import json
 import os
+import subprocess
 import time
 
 import numpy as np
@@ -15,6 +16,7 @@ import pytest
 import xgboost
 from botocore.exceptions import ClientError, WaiterError
 
+from kiln_server import kiln_binary
 from sagemaker_flow import ROLE, XGBOOST_IMAGE
 from test_endpoints import csv_rows, saved_model, scores, tar_gz, train_booster
 
@@ -112,6 +114,10 @@ def test_csv_prefix_outputs_equal_xgboost_and_the_endpoint(server, s3, sm, model
     assert progress["ObjectsTotal"] == progress["ObjectsDone"] == 2
     assert progress["RecordsDone"] == len(x)
     assert progress["BytesDone"] == progress["BytesTotal"] > 0
+    log = subprocess.run([str(kiln_binary()), "logs", "csv-prefix", "--data-dir",
+                          str(server.data_dir)], capture_output=True, text=True, check=True).stdout
+    assert (f"s3://{BUCKET}/csv/part-1.csv: 70 records -> "
+            f"s3://{BUCKET}/out/csv-prefix/part-1.csv.out") in log
 
     # The same model behind an endpoint answers the same.
     sm.create_endpoint_config(EndpointConfigName="tx", ProductionVariants=[{
