@@ -72,7 +72,7 @@ def transform(sm, name, uri, data_type="S3Prefix", content_type="text/csv", wait
 
 
 def raw_describe(sm, name):
-    """DescribeTransformJob's JSON as sent (botocore drops KilnProgress, which it does not model)."""
+    """DescribeTransformJob's JSON as sent (botocore drops KilnProgress: it is not modelled)."""
     seen = {}
 
     def keep(http_response, **_):
