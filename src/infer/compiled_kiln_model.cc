@@ -86,6 +86,14 @@ Result<CompiledKilnModel> CompiledKilnModel::Compile(
                       std::to_string(out.outputs_));
       }
       widest = std::max(widest, gather.size());
+      // A few of its probe rows, scattered into request columns (the others 0).
+      const std::size_t f = gather.size();
+      for (std::size_t r = 0; r < 16 && (r + 1) * f <= compiled->probe_rows.size(); ++r) {
+        const std::size_t at = out.probe_rows_.size();
+        out.probe_rows_.resize(at + request_columns.size(), 0.0f);
+        for (std::size_t j = 0; j < f; ++j)
+          out.probe_rows_[at + gather[j]] = compiled->probe_rows[r * f + j];
+      }
       out.parts_.push_back(std::move(part));
     }
   }

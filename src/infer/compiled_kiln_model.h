@@ -39,6 +39,9 @@ class CompiledKilnModel {
   void Predict(const float* rows, std::size_t num_rows, double* out) const;
   // "2 xgboost models, 340 trees".
   std::string Describe() const;
+  // Request rows (request_columns.size() floats each, row-major) on the bag models' split
+  // thresholds (probe_rows.h), for checking against KilnModel::Predict.
+  const std::vector<float>& probe_rows() const { return probe_rows_; }
 
  private:
   // One bag model: its forest, the request column feeding each of its features, its weight.
@@ -53,6 +56,7 @@ class CompiledKilnModel {
   int outputs_ = 1;
   std::size_t num_inputs_ = 0;
   std::size_t tile_rows_ = 1;  // rows per pass through the stack buffers
+  std::vector<float> probe_rows_;
 };
 
 }  // namespace kiln

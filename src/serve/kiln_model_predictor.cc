@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "common/digest.h"
@@ -89,13 +90,36 @@ Result<std::unique_ptr<KilnModelPredictor>> KilnModelPredictor::Load(
   if (out.outputs < 1)
     return Refuse("the model has no outputs");
   Result<CompiledKilnModel> compiled = CompiledKilnModel::Compile(m, p->features_);
-  if (compiled.ok() && compiled->num_outputs() == out.outputs) {
+  if (!compiled.ok())
+    p->compile_note_ = compiled.error().message();
+  else if (compiled->num_outputs() != out.outputs)
+    p->compile_note_ = "the compiled model's output count differs";
+  else
+    p->compile_note_ = p->CheckCompiled(*compiled);
+  if (p->compile_note_.empty())
     p->compiled_ = std::move(compiled).value();
-  } else {
-    p->compile_note_ =
-        compiled.ok() ? "the compiled model's output count differs" : compiled.error().message();
-  }
   return p;
+}
+
+std::string KilnModelPredictor::CheckCompiled(const CompiledKilnModel& compiled) const {
+  const std::vector<float>& rows = compiled.probe_rows();
+  Matrix x;
+  x.cols = features_.size();
+  x.rows = rows.size() / x.cols;
+  x.values = rows;
+  std::vector<double> want;
+  if (x.rows == 0 || !Predict(x, &want).ok())
+    return "KilnModel could not predict the test rows";
+  std::vector<double> got(want.size());
+  compiled.Predict(x.values.data(), x.rows, got.data());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (!(std::fabs(got[i] - want[i]) <= 1e-9 * std::max(1.0, std::fabs(want[i])))) {
+      return "the compiled model predicts " + std::to_string(got[i]) + " on test row " +
+             std::to_string(i / static_cast<std::size_t>(output_.outputs)) + ", KilnModel " +
+             std::to_string(want[i]);
+    }
+  }
+  return "";
 }
 
 Status KilnModelPredictor::PredictRows(std::span<const float> rows, std::size_t num_rows,

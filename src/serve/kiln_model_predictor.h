@@ -52,6 +52,10 @@ class KilnModelPredictor final : public Predictor {
   std::string Describe() const override;
 
  private:
+  // "" when `compiled` predicts what KilnModel::Predict does on its probe rows, else why not.
+  // Runs before compiled_ is set, so Predict takes the KilnModel path.
+  std::string CheckCompiled(const CompiledKilnModel& compiled) const;
+
   struct Input {
     ColumnSchema schema;
     std::size_t position = 0;  // index of the request column feeding it
