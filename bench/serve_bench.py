@@ -191,17 +191,33 @@ def to_ms(text):
     return {"us": v / 1000, "ms": v, "s": v * 1000}[m.group(2)]
 
 
-def run_wrk(port, script, duration, connections):
+def cpu_seconds(pid):
+    """User + system CPU time of process `pid` and its children processes (workers)."""
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                   text=True).stdout.split()]
+    total = 0
+    for p in pids:
+        with open(f"/proc/{p}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(port, script, duration, connections, server_pid):
+    cpu0 = cpu_seconds(server_pid)
     r = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s",
                         "--latency", "-s", script, f"http://127.0.0.1:{port}/"],
                        capture_output=True, text=True, check=True)
+    cpu = cpu_seconds(server_pid) - cpu0
     out = r.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"\n\s+50%\s+(\S+)", out).group(1))
     p99 = to_ms(re.search(r"\n\s+99%\s+(\S+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(bad.group(1)) if bad else 0,
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": rps, "p50": p50, "p99": p99, "cpu_us": 1e6 * cpu / max(1, requests),
+            "non2xx": int(bad.group(1)) if bad else 0,
             "socket_errors": errors.group(1) if errors else "", "raw": out}
 
 
@@ -261,14 +277,14 @@ def main():
             perf = subprocess.Popen(["perf", "record", "-g", "-p", str(kiln.pid), "-o", args.perf,
                                      "--", "sleep", str(args.duration)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        results["kiln"] = run_wrk(port, script, args.duration, args.connections)
+        results["kiln"] = run_wrk(port, script, args.duration, args.connections, kiln.pid)
         if perf:
             perf.wait()
         stop(kiln)
         if args.only_kiln:
             r = results["kiln"]
             print(f"kiln: {r['rps']:.0f} requests/s, p50 {r['p50']:.3f} ms, p99 {r['p99']:.3f} ms, "
-                  f"non-2xx {r['non2xx']}")
+                  f"server CPU {r['cpu_us']:.2f} us/request, non-2xx {r['non2xx']}")
             return
 
         # (a) gunicorn + Flask
@@ -288,7 +304,8 @@ def main():
             raise SystemExit(f"gunicorn answered {status} {answer!r}")
         script = os.path.join(tmp, "plain.lua")
         lua_script("/invocations", plain, body, script)
-        results["gunicorn"] = run_wrk(gport, script, args.duration, args.connections)
+        results["gunicorn"] = run_wrk(gport, script, args.duration, args.connections,
+                                      gunicorn.pid)
         stop(gunicorn)
 
         # (b) nginx, fixed body
@@ -303,7 +320,7 @@ def main():
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(nginx)
         wait_port(nport, nginx)
-        results["nginx"] = run_wrk(nport, script, args.duration, args.connections)
+        results["nginx"] = run_wrk(nport, script, args.duration, args.connections, nginx.pid)
         stop(nginx)
     finally:
         for p in procs:
@@ -321,15 +338,18 @@ def main():
         f"{xgboost.__version__}, synthetic data, seed 0); one text/csv row per request",
         f"load: wrk -t 2 -c {args.connections} -d {args.duration}s, each server alone in turn",
         "",
-        f"{'server':<34}{'requests/s':>12}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}",
+        f"{'server':<38}{'requests/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'CPU us/req':>11}"
+        f"{'non-2xx':>8}",
     ]
     for name, label in (("kiln", "kiln (SigV4, InvokeEndpoint)"),
                         ("gunicorn", "gunicorn -w 2 + Flask + XGBRegressor"),
                         ("nginx", "nginx, fixed 200 body")):
         r = results[name]
-        lines.append(f"{label:<34}{r['rps']:>12.0f}{r['p50']:>9.3f}{r['p99']:>9.3f}"
-                     f"{r['non2xx']:>9}")
+        lines.append(f"{label:<38}{r['rps']:>11.0f}{r['p50']:>9.3f}{r['p99']:>9.3f}"
+                     f"{r['cpu_us']:>11.2f}{r['non2xx']:>8}")
     lines += [
+        "(CPU us/req: the server's user+system CPU time over the timed run per request answered,",
+        " less sensitive than requests/s to what else runs on the machine)",
         "",
         f"kiln / gunicorn: {vs_gunicorn:.1f}x  (target >= 15x: "
         f"{'met' if vs_gunicorn >= 15 else 'NOT met'})",

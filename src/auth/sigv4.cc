@@ -5,8 +5,11 @@
 // verified every captured boto3 request; the tests replay such a capture.
 #include "auth/sigv4.h"
 
+// SHA256_Init/Update/Final work on a context on the stack; EVP allocates a provider context for
+// every digest, and a request here takes three. OpenSSL 3 deprecates them but keeps them.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <charconv>
@@ -380,16 +383,11 @@ void AppendHex(const unsigned char (&digest)[kSha256Bytes], std::string& out) {
   out.append(hex, sizeof(hex));
 }
 
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-
 // HMAC-SHA256 under one key with the inner and outer pad blocks hashed once (RFC 2104), so a
 // message costs the two final compressions. Immutable after construction; thread-safe.
 class PreparedHmac {
  public:
-  PreparedHmac(const EVP_MD* md, std::string_view key) {
+  explicit PreparedHmac(std::string_view key) {
     unsigned char pad[kSha256Block] = {};
     std::memcpy(pad, key.data(), std::min(key.size(), kSha256Block));  // keys here are 32 bytes
     unsigned char ipad[kSha256Block], opad[kSha256Block];
@@ -397,40 +395,42 @@ class PreparedHmac {
       ipad[i] = pad[i] ^ 0x36;
       opad[i] = pad[i] ^ 0x5c;
     }
-    EVP_DigestInit_ex2(inner_.get(), md, nullptr);
-    EVP_DigestUpdate(inner_.get(), ipad, sizeof(ipad));
-    EVP_DigestInit_ex2(outer_.get(), md, nullptr);
-    EVP_DigestUpdate(outer_.get(), opad, sizeof(opad));
+    SHA256_Init(&inner_);
+    SHA256_Update(&inner_, ipad, sizeof(ipad));
+    SHA256_Init(&outer_);
+    SHA256_Update(&outer_, opad, sizeof(opad));
+    OPENSSL_cleanse(pad, sizeof(pad));
+    OPENSSL_cleanse(ipad, sizeof(ipad));
+    OPENSSL_cleanse(opad, sizeof(opad));
+  }
+  ~PreparedHmac() {
+    OPENSSL_cleanse(&inner_, sizeof(inner_));
+    OPENSSL_cleanse(&outer_, sizeof(outer_));
   }
 
   void Sign(std::string_view message, unsigned char (&out)[kSha256Bytes]) const {
-    MdCtx ctx(EVP_MD_CTX_new());
-    unsigned int len = 0;
-    EVP_MD_CTX_copy_ex(ctx.get(), inner_.get());
-    EVP_DigestUpdate(ctx.get(), message.data(), message.size());
-    EVP_DigestFinal_ex(ctx.get(), out, &len);
-    EVP_MD_CTX_copy_ex(ctx.get(), outer_.get());
-    EVP_DigestUpdate(ctx.get(), out, kSha256Bytes);
-    EVP_DigestFinal_ex(ctx.get(), out, &len);
+    SHA256_CTX ctx = inner_;
+    SHA256_Update(&ctx, message.data(), message.size());
+    SHA256_Final(out, &ctx);
+    ctx = outer_;
+    SHA256_Update(&ctx, out, kSha256Bytes);
+    SHA256_Final(out, &ctx);
+    OPENSSL_cleanse(&ctx, sizeof(ctx));
   }
 
  private:
-  MdCtx inner_{EVP_MD_CTX_new()};
-  MdCtx outer_{EVP_MD_CTX_new()};
+  SHA256_CTX inner_;
+  SHA256_CTX outer_;
 };
 
 }  // namespace
 
 struct SigV4Verifier::Crypto {
-  Crypto() : sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr)) {}
-  ~Crypto() { EVP_MD_free(sha256); }
-
-  void Sha256(std::string_view bytes, unsigned char (&out)[kSha256Bytes]) const {
-    MdCtx ctx(EVP_MD_CTX_new());
-    unsigned int len = 0;
-    EVP_DigestInit_ex2(ctx.get(), sha256, nullptr);
-    EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
-    EVP_DigestFinal_ex(ctx.get(), out, &len);
+  static void Sha256(std::string_view bytes, unsigned char (&out)[kSha256Bytes]) {
+    SHA256_CTX ctx;  // not SHA256(), which OpenSSL 3 routes through EVP
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, bytes.data(), bytes.size());
+    SHA256_Final(out, &ctx);
   }
 
   // The signing key of `secret` for the scope of `info`: cached, else derived (four HMACs).
@@ -448,7 +448,7 @@ struct SigV4Verifier::Crypto {
     key = HmacSha256(key, info.region);
     key = HmacSha256(key, info.service);
     key = HmacSha256(key, "aws4_request");
-    auto prepared = std::make_shared<const PreparedHmac>(sha256, key);
+    auto prepared = std::make_shared<const PreparedHmac>(key);
     OPENSSL_cleanse(key.data(), key.size());
     std::lock_guard<std::mutex> lock(mu);
     Entry entry{secret, info.scope_date, info.region, info.service, prepared};
@@ -467,7 +467,6 @@ struct SigV4Verifier::Crypto {
   };
   static constexpr std::size_t kCacheSize = 16;
 
-  EVP_MD* const sha256;
   std::mutex mu;
   std::vector<Entry> cache;    // GUARDED_BY(mu), at most kCacheSize
   std::size_t next_evict = 0;  // GUARDED_BY(mu), round robin

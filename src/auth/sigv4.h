@@ -99,13 +99,13 @@ class SigV4Verifier {
   std::optional<AuthError> Verify(const RequestHead& head, const SignatureInfo& info,
                                   std::string_view payload_hash) const;
 
-  // The hex SHA-256 of a body (the payload hash of the JSON services), as Sha256Hex but without
-  // looking the digest up again.
+  // The hex SHA-256 of a body (the payload hash of the JSON services): Sha256Hex without EVP's
+  // per-digest allocations.
   std::string PayloadHash(std::string_view body) const;
 
  private:
-  // OpenSSL's SHA-256 fetched once, and the signing keys derived from (secret, date, region,
-  // service) with their HMAC pads already hashed (sigv4.cc).
+  // The cache of signing keys derived from (secret, date, region, service), each with its HMAC
+  // pads already hashed (sigv4.cc).
   struct Crypto;
   const SecretLookup& keys_;
   const Clock& clock_;

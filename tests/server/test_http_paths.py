@@ -13,9 +13,8 @@ import pytest
 import xgboost
 
 from kiln_server import ACCESS_KEY, SECRET_KEY, REGION
-from botocore.exceptions import ClientError
-from test_endpoints import BUCKET as ENDPOINT_BUCKET
-from test_endpoints import csv_rows, deploy, saved_model, tar_gz, train_booster
+from sagemaker_flow import ROLE, XGBOOST_IMAGE
+from test_endpoints import csv_rows, saved_model, tar_gz, train_booster
 
 BUCKET = "http-paths"
 
@@ -23,16 +22,19 @@ BUCKET = "http-paths"
 @pytest.fixture(scope="module")
 def model(server, tmp_path_factory):
     """An InService endpoint "paths" and (booster, rows)."""
-    s3 = server.client("s3")
-    for bucket in (BUCKET, ENDPOINT_BUCKET):  # the second is where deploy() uploads
-        try:
-            s3.create_bucket(Bucket=bucket)
-        except ClientError as e:
-            if e.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
-                raise
+    server.client("s3").create_bucket(Bucket=BUCKET)
     booster, x = train_booster(rounds=5, seed=3)
     artifact = tar_gz({"xgboost-model": saved_model(booster, tmp_path_factory.mktemp("m"))})
-    deploy(server, server.client("sagemaker"), "paths", artifact)
+    server.client("s3").put_object(Bucket=BUCKET, Key="paths/model.tar.gz", Body=artifact)
+    sm = server.client("sagemaker")
+    sm.create_model(ModelName="paths", ExecutionRoleArn=ROLE, PrimaryContainer={
+        "Image": XGBOOST_IMAGE, "ModelDataUrl": f"s3://{BUCKET}/paths/model.tar.gz"})
+    sm.create_endpoint_config(EndpointConfigName="paths", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "paths", "InitialInstanceCount": 1,
+        "InstanceType": "ml.m5.large"}])
+    sm.create_endpoint(EndpointName="paths", EndpointConfigName="paths")
+    sm.get_waiter("endpoint_in_service").wait(EndpointName="paths",
+                                              WaiterConfig={"Delay": 1, "MaxAttempts": 120})
     return booster, x
 
 
