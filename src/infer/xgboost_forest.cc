@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -184,7 +185,7 @@ Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document) {
   Json doc;
   try {  // nlohmann throws on some malformed UBJSON (sizes) even when asked not to
     doc = text ? Json::parse(document, nullptr, false) : Json::from_ubjson(document, true, false);
-  } catch (const nlohmann::json::exception&) {
+  } catch (const std::exception&) {  // nlohmann's errors, or memory for a huge declared size
     doc = Json(Json::value_t::discarded);
   }
   if (doc.is_discarded() && text) {
