@@ -74,17 +74,23 @@ bool IsHeaderNameChar(char c) {
 
 // "<akid>/<yyyymmdd>/<region>/<service>/aws4_request" into out's scope fields.
 std::optional<AuthError> ParseCredential(std::string_view credential, SignatureInfo* out) {
-  std::vector<std::string_view> parts;
+  std::string_view parts[5];
+  std::size_t count = 0;
   for (std::size_t start = 0;;) {
     std::size_t slash = credential.find('/', start);
-    parts.push_back(credential.substr(start, slash - start));
+    if (count == 5) {
+      count = 6;  // too many
+      break;
+    }
+    parts[count++] = credential.substr(start, slash - start);
     if (slash == std::string_view::npos)
       break;
     start = slash + 1;
   }
   const bool ok =
-      parts.size() == 5 && parts[4] == "aws4_request" &&
-      std::all_of(parts.begin(), parts.end(), [](std::string_view p) { return !p.empty(); }) &&
+      count == 5 && parts[4] == "aws4_request" &&
+      std::all_of(std::begin(parts), std::end(parts),
+                  [](std::string_view p) { return !p.empty(); }) &&
       parts[1].size() == 8 &&
       std::all_of(parts[1].begin(), parts[1].end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!ok) {
@@ -100,6 +106,8 @@ std::optional<AuthError> ParseCredential(std::string_view credential, SignatureI
 
 std::optional<AuthError> ParseSignedHeaders(std::string_view list, SignatureInfo* out) {
   out->signed_headers.clear();
+  out->signed_headers.reserve(static_cast<std::size_t>(std::count(list.begin(), list.end(), ';')) +
+                              1);
   for (std::size_t start = 0;;) {
     std::size_t semi = list.find(';', start);
     std::string_view name = list.substr(start, semi - start);
@@ -345,13 +353,16 @@ std::string CanonicalRequest(const RequestHead& head, std::string_view service,
                              std::span<const std::string> signed_headers,
                              std::string_view payload_hash, bool presigned) {
   auto [path, query] = auth_internal::SplitRequestTarget(head.target);
-  std::string out(head.method);
+  std::string out;
+  out.reserve(512);
+  out += head.method;
   out.push_back('\n');
   out += service == "s3" ? std::string(path) : UriEncode(path, /*keep_slash=*/true);
   out.push_back('\n');
   out += auth_internal::CanonicalQuery(query, /*skip_signature=*/presigned);
   out.push_back('\n');
   std::string names;
+  names.reserve(128);
   for (const std::string& name : signed_headers) {
     out += name;
     out.push_back(':');
