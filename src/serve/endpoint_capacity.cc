@@ -64,6 +64,19 @@ void EndpointService::ReconcileVariant(const std::string& key) {
   }
 }
 
+void EndpointService::RetryShortVariants() {
+  const std::shared_ptr<const LiveMap> map = live_.load(std::memory_order_acquire);
+  for (const auto& [name, entry] : *map) {
+    const std::shared_ptr<const Deployment> d = entry->deployment.load();
+    if (d == nullptr)
+      continue;
+    for (const VariantDeployment& v : d->variants()) {
+      if (v.live->live() != v.live->desired())
+        instance_worker_->Enqueue(VariantKey(name, v.name));
+    }
+  }
+}
+
 Status EndpointService::SetVariantCapacity(std::string_view endpoint, std::string_view variant,
                                            int instances) {
   std::lock_guard<std::mutex> lock(control_mu_);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "serve/endpoint_service.h"
 #include "serve/internal/serve_test_util.h"
@@ -141,6 +142,30 @@ TEST_F(EndpointCapacityTest, AColdStartThatCannotLoadFailsWithModelNotReady) {
   const EndpointMetrics m = *service_->EndpointMetricsOf("gone");
   EXPECT_EQ(m.variants.at(0).totals.errors_5xx, 1u);
   EXPECT_EQ(m.variants.at(0).instance_load_failures, 1u);
+}
+
+TEST_F(EndpointCapacityTest, AnInstanceThatFailedToLoadIsRetriedUntilItLoads) {
+  const std::string bytes = [&] {
+    auto r = env_.store().OpenObject("models", "m/model.tar.gz");
+    std::string b((*r)->info().size, '\0');
+    EXPECT_TRUE((*r)->ReadAt(0, b.data(), b.size()).ok());
+    return b;
+  }();
+  // Scaled to zero, the variant has not read its artifact yet; it is missing when it scales out.
+  env_.Upload("late/model.tar.gz", bytes);
+  CreateModelAndConfig(*service_, "late-model", "late-config", "s3://models/late/model.tar.gz",
+                       kImage, 0);
+  ASSERT_TRUE(service_->CreateEndpoint("late", "late-config", {}).ok());
+  ASSERT_EQ(WaitSettled(*service_, "late").status, EndpointStatus::kInService);
+  ASSERT_TRUE(env_.store().DeleteObject("models", "late/model.tar.gz").ok());
+  ASSERT_TRUE(service_->SetVariantCapacity("late", "AllTraffic", 1).ok());
+  service_->WaitIdle();
+  EXPECT_EQ(Variant(*service_->DescribeEndpoint("late")).live_instances, 0);
+  env_.Upload("late/model.tar.gz", bytes);  // back: the next retry (every second) loads it
+  for (int i = 0; i < 100 && Variant(*service_->DescribeEndpoint("late")).live_instances != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Variant(*service_->DescribeEndpoint("late")).live_instances, 1);
+  EXPECT_GE(service_->EndpointMetricsOf("late")->variants.at(0).instance_load_failures, 1u);
 }
 
 TEST_F(EndpointCapacityTest, MetricsCountInvocationsErrorsAndLatencies) {

@@ -124,31 +124,17 @@ Result<InvokeResponse> EndpointService::Invoke(const InvokeRequest& request) con
     return fail(held->instance().counters, Outcome::k4xx, Invalid(parsed.message()));
   }
   values.resize(rows.rows * static_cast<std::size_t>(first_predictor.output().outputs));
-  auto t0 = SteadyClock::now();
-  Status predicted = first_predictor.PredictRows(rows.values, rows.rows, values);
-  if (!predicted.ok()) {
-    // Retry on another instance: if it succeeds, the first one is faulty and is replaced.
-    ModelInstance& first = held->instance();
-    if (std::optional<LiveVariant::Lease> other = live.AcquireOther(first)) {
-      t0 = SteadyClock::now();
-      if (other->instance().predictor().PredictRows(rows.values, rows.rows, values).ok()) {
-        live.Replace(first);
-        held.emplace(std::move(*other));
-        predicted = Status::Ok();
-      }
-    } else if (first.consecutive_faults.fetch_add(1, std::memory_order_relaxed) + 1 >=
-               options_.max_consecutive_faults) {
-      live.Replace(first);
-    }
-  }
+  SteadyClock::time_point t0;
+  const Status predicted = live.PredictWithFailover(&held, [&](const Predictor& p) {
+    t0 = SteadyClock::now();  // the last attempt's model time
+    return p.PredictRows(rows.values, rows.rows, values);
+  });
   ModelInstance& instance = held->instance();
   const std::chrono::nanoseconds model = SteadyClock::now() - t0;
   if (!predicted.ok()) {
     Count(live, instance.counters, Outcome::kModelError, model, start, wall_start, clock_);
     return Status::Internal(predicted.message()).WithReason(kInvokeModelError);
   }
-  if (instance.consecutive_faults.load(std::memory_order_relaxed) != 0)
-    instance.consecutive_faults.store(0, std::memory_order_relaxed);
   InvokeResponse response;
   response.body = FormatPredictions(*out, instance.predictor().output(), rows.rows, values);
   response.content_type = MediaTypeName(*out);

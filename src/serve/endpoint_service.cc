@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <filesystem>
 #include <set>
 
@@ -75,6 +76,9 @@ Status EndpointServiceOptions::Validate() const {
   }
   if (region.empty())
     return Status::InvalidArgument("EndpointServiceOptions.region is required");
+  if (instance_retry_interval.count() < 1)
+    return Status::InvalidArgument(
+        "EndpointServiceOptions.instance_retry_interval must be positive");
   if (max_payload_bytes == 0 || max_artifact_bytes == 0 || max_instances_per_variant < 1)
     return Status::InvalidArgument("EndpointServiceOptions: limits must be positive");
   if (load_window.count() < 2 || cold_start_timeout.count() < 0 || max_consecutive_faults < 1 ||
@@ -129,9 +133,21 @@ EndpointService::EndpointService(PrivateTag, ObjectStore& store, EndpointService
       instance_worker_(std::make_unique<serve_internal::LifecycleWorker>(
           [this](const std::string& key) { ReconcileVariant(key); })),
       worker_(std::make_unique<serve_internal::LifecycleWorker>(
-          [this](const std::string& name) { ProcessEndpoint(name); })) {}
+          [this](const std::string& name) { ProcessEndpoint(name); })),
+      retry_thread_([this](std::stop_token stop) {
+        std::mutex mu;
+        std::condition_variable_any wake;
+        std::unique_lock<std::mutex> lock(mu);
+        while (!stop.stop_requested()) {
+          wake.wait_for(lock, stop, options_.instance_retry_interval, [] { return false; });
+          if (!stop.stop_requested())
+            RetryShortVariants();
+        }
+      }) {}
 
 EndpointService::~EndpointService() {
+  retry_thread_.request_stop();
+  retry_thread_.join();
   worker_.reset();
   instance_worker_.reset();
   capture_.reset();

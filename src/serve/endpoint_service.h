@@ -64,6 +64,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -110,6 +111,8 @@ struct EndpointServiceOptions {
   // Data capture: buffered records are written at least this often, and at shutdown.
   std::chrono::milliseconds capture_flush_interval{2000};
   std::size_t capture_max_buffered_bytes = 64ull << 20;  // beyond this, records are dropped
+  // How often variants short of their desired count (a load failed) try again.
+  std::chrono::milliseconds instance_retry_interval{1000};
   Status Validate() const;
 };
 
@@ -239,6 +242,8 @@ class EndpointService {
   void ForgetStats(const std::string& endpoint);
   // The instance worker's callback: reconciles "<endpoint>\n<variant>".
   void ReconcileVariant(const std::string& key);
+  // Queues a reconcile of every serving variant whose live count is not its desired count.
+  void RetryShortVariants();
   Result<std::shared_ptr<const Deployment>> LoadSpec(const std::string& endpoint,
                                                      const EndpointSpec& spec);
   EndpointMetrics MetricsOf(const std::string& name, const Deployment& deployment) const;
@@ -271,6 +276,7 @@ class EndpointService {
   // Last: destroyed (joined) first.
   std::unique_ptr<serve_internal::LifecycleWorker> instance_worker_;
   std::unique_ptr<serve_internal::LifecycleWorker> worker_;
+  std::jthread retry_thread_;  // calls RetryShortVariants every instance_retry_interval
 };
 
 }  // namespace kiln

@@ -87,6 +87,14 @@ class LiveVariant {
   // `instance` is faulty: it leaves the set (draining) and a replacement loads.
   void Replace(const ModelInstance& instance);
 
+  // Runs `predict(const Predictor&)` -> Status on `*lease`'s instance. If it fails, runs it once on
+  // another instance: when that succeeds the first instance is replaced and `*lease` moves to the
+  // other one (the request does not fail); with no other instance, the failure counts towards
+  // max_consecutive_faults. Returns the last Status. A template, so the hot path makes no
+  // std::function.
+  template <typename PredictFn>
+  Status PredictWithFailover(std::optional<Lease>* lease, PredictFn&& predict);
+
   // Sets the desired count (>= 0) and asks for a Reconcile if it changed.
   void SetDesired(int count);
   // Loads or drops instances until the live count is the desired one; the first load error (the
@@ -115,6 +123,7 @@ class LiveVariant {
   const Clock& clock_;
   const LiveVariantOptions options_;
   const std::function<void()> request_reconcile_;
+  const int max_faults_ = options_.max_consecutive_faults;
 
   std::atomic<std::shared_ptr<const InstanceSet>> instances_;
   std::atomic<std::uint64_t> turn_{0};
@@ -129,5 +138,27 @@ class LiveVariant {
   std::uint64_t replacements_ = 0;   // GUARDED_BY(mu_)
   std::string last_load_error_;      // GUARDED_BY(mu_)
 };
+
+template <typename PredictFn>
+Status LiveVariant::PredictWithFailover(std::optional<Lease>* lease, PredictFn&& predict) {
+  ModelInstance& first = (*lease)->instance();
+  Status status = predict(first.predictor());
+  if (status.ok()) {
+    if (first.consecutive_faults.load(std::memory_order_relaxed) != 0)
+      first.consecutive_faults.store(0, std::memory_order_relaxed);
+    return status;
+  }
+  if (std::optional<Lease> other = AcquireOther(first)) {
+    Status retried = predict(other->instance().predictor());
+    if (retried.ok()) {
+      Replace(first);
+      lease->emplace(std::move(*other));
+    }
+    return retried;
+  }
+  if (first.consecutive_faults.fetch_add(1, std::memory_order_relaxed) + 1 >= max_faults_)
+    Replace(first);
+  return status;
+}
 
 }  // namespace kiln

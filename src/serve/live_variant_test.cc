@@ -163,6 +163,88 @@ TEST_F(LiveVariantTest, ReplaceSwapsInANewInstance) {
     EXPECT_NE(i, bad);
 }
 
+// A predictor that fails while its flag is set (an instance gone bad).
+class FlakyPredictor final : public Predictor {
+ public:
+  std::size_t num_features() const override { return 1; }
+  const OutputSchema& output() const override { return schema_; }
+  Status Predict(const Matrix&, std::vector<double>*) const override {
+    return broken ? Status::Internal("instance fault") : Status::Ok();
+  }
+  std::string Describe() const override { return "flaky"; }
+  mutable std::atomic<bool> broken{false};
+
+ private:
+  OutputSchema schema_;
+};
+
+class FailoverTest : public LiveVariantTest {
+ protected:
+  std::shared_ptr<LiveVariant> MakeFlaky() {
+    return std::make_shared<LiveVariant>(
+        "AllTraffic",
+        [this]() -> Result<std::shared_ptr<const Predictor>> {
+          auto p = std::make_shared<FlakyPredictor>();
+          made_.push_back(p);
+          return std::shared_ptr<const Predictor>(p);
+        },
+        stats_, clock_, LiveVariantOptions{}, [] {});
+  }
+  static Status Run(const Predictor& p) {
+    std::vector<double> out;
+    return p.Predict(Matrix(1, 1), &out);
+  }
+  std::vector<std::shared_ptr<FlakyPredictor>> made_;
+};
+
+TEST_F(FailoverTest, AFaultyInstanceIsRetriedElsewhereAndReplaced) {
+  auto v = MakeFlaky();
+  v->SetDesired(2);
+  ASSERT_TRUE(v->Reconcile().ok());
+  std::optional<LiveVariant::Lease> lease(v->Acquire().value());
+  const ModelInstance* bad = &lease->instance();
+  static_cast<const FlakyPredictor&>(bad->predictor()).broken = true;
+  EXPECT_TRUE(v->PredictWithFailover(&lease, Run).ok());  // the request does not fail
+  EXPECT_NE(&lease->instance(), bad);
+  EXPECT_EQ(v->replacements(), 1u);
+  EXPECT_EQ(v->live(), 1);
+  ASSERT_TRUE(v->Reconcile().ok());  // the replacement
+  EXPECT_EQ(v->live(), 2);
+  EXPECT_EQ(made_.size(), 3u);
+}
+
+TEST_F(FailoverTest, AnInputEveryInstanceFailsOnReplacesNothing) {
+  auto v = MakeFlaky();
+  v->SetDesired(2);
+  ASSERT_TRUE(v->Reconcile().ok());
+  for (const auto& p : made_)
+    p->broken = true;
+  std::optional<LiveVariant::Lease> lease(v->Acquire().value());
+  EXPECT_EQ(v->PredictWithFailover(&lease, Run).code(), StatusCode::kInternal);
+  EXPECT_EQ(v->replacements(), 0u);
+  EXPECT_EQ(v->live(), 2);
+}
+
+TEST_F(FailoverTest, ALoneInstanceIsReplacedAfterRepeatedFaults) {
+  auto v = MakeFlaky();
+  v->SetDesired(1);
+  ASSERT_TRUE(v->Reconcile().ok());
+  made_[0]->broken = true;
+  for (int i = 0; i < 2; ++i) {
+    std::optional<LiveVariant::Lease> lease(v->Acquire().value());
+    EXPECT_FALSE(v->PredictWithFailover(&lease, Run).ok());
+  }
+  EXPECT_EQ(v->live(), 1);  // two faults: kept
+  {
+    std::optional<LiveVariant::Lease> lease(v->Acquire().value());
+    EXPECT_FALSE(v->PredictWithFailover(&lease, Run).ok());
+  }
+  EXPECT_EQ(v->live(), 0);  // the third: replaced (requests hold until the new one is live)
+  ASSERT_TRUE(v->Reconcile().ok());
+  std::optional<LiveVariant::Lease> lease(v->Acquire().value());
+  EXPECT_TRUE(v->PredictWithFailover(&lease, Run).ok());
+}
+
 TEST_F(LiveVariantTest, TheHistoryRecordsEachCount) {
   auto v = Make();
   v->SetDesired(2);
