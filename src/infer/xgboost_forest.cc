@@ -173,7 +173,8 @@ std::string NanAsNull(std::string_view document) {
 
 }  // namespace
 
-Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document) {
+Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document,
+                                                 const XgboostCompileOptions& options) {
   std::size_t start = 0;
   while (start < document.size() && std::isspace(static_cast<unsigned char>(document[start])))
     ++start;
@@ -254,15 +255,36 @@ Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document) {
     return Refuse("dart has " + std::to_string(trees->size()) + " trees and " +
                   std::to_string(weight_drop.size()) + " weight_drop entries");
   }
+  std::int64_t parallel = 1;
   if (model->contains("gbtree_model_param")) {
+    const Json& param = (*model)["gbtree_model_param"];
+    const std::string ppath = gpath + ".gbtree_model_param";
     ASSIGN_OR_RETURN(const std::int64_t num_trees,
-                     IntegerMember((*model)["gbtree_model_param"], "num_trees",
-                                   gpath + ".gbtree_model_param", 0, false));
+                     IntegerMember(param, "num_trees", ppath, 0, false));
     if (num_trees != static_cast<std::int64_t>(trees->size())) {
       return Refuse(gpath + " holds " + std::to_string(trees->size()) +
                     " trees, its gbtree_model_param says " + std::to_string(num_trees));
     }
+    ASSIGN_OR_RETURN(parallel, IntegerMember(param, "num_parallel_tree", ppath, 1, true));
+    if (parallel < 1 || parallel > (1 << 20))
+      return Refuse(ppath + ".num_parallel_tree is " + std::to_string(parallel));
   }
+  // Trees of the requested boosting rounds (XGBoost's iteration range: a round is
+  // num_parallel_tree trees per output group).
+  const std::int64_t per_round = parallel * std::max<std::int64_t>(num_class, 1);
+  const std::int64_t rounds = static_cast<std::int64_t>(trees->size()) / per_round;
+  std::int64_t first_round = options.iteration_begin;
+  std::int64_t end_round = options.iteration_end == 0 ? rounds : options.iteration_end;
+  if (first_round < 0 || end_round < first_round || end_round > rounds) {
+    return Refuse("iteration range [" + std::to_string(options.iteration_begin) + ", " +
+                  std::to_string(options.iteration_end) + ") is not within the model's " +
+                  std::to_string(rounds) + " rounds");
+  }
+  const std::size_t tree_begin =
+      options.iteration_begin == 0 && options.iteration_end == 0 ? 0 : first_round * per_round;
+  const std::size_t tree_end = options.iteration_begin == 0 && options.iteration_end == 0
+                                   ? trees->size()
+                                   : static_cast<std::size_t>(end_round * per_round);
 
   ASSIGN_OR_RETURN(const ObjectiveLink link,
                    XgboostObjectiveLink(out.objective, base_score, static_cast<int>(num_class)));
@@ -271,10 +293,10 @@ Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document) {
   spec.num_groups = static_cast<int>(std::max<std::int64_t>(num_class, 1));
   spec.base_margin = link.base_margin;
   spec.output = link.output;
-  spec.trees.resize(trees->size());
-  for (std::size_t i = 0; i < trees->size(); ++i) {
+  spec.trees.resize(tree_end - tree_begin);
+  for (std::size_t i = tree_begin; i < tree_end; ++i) {
     const std::string path = gpath + ".trees[" + std::to_string(i) + "]";
-    ForestTree& t = spec.trees[i];
+    ForestTree& t = spec.trees[i - tree_begin];
     RETURN_IF_ERROR(ReadTree((*trees)[i], path, &t));
     if (tree_info[i] < 0 || tree_info[i] >= spec.num_groups) {
       return Refuse("tree_info[" + std::to_string(i) + "] is " + std::to_string(tree_info[i]) +

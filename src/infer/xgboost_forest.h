@@ -1,6 +1,7 @@
 // CompileXgboostModel: an XGBoost model document (JSON as XGBoosterSaveModelToBuffer writes with
 // {"format":"json"}, or UBJSON with {"format":"ubj"}; libxgboost 1.7's schema) compiled into a
-// CompiledForest that predicts what XGBoosterPredictFromDense predicts (all trees, NaN missing).
+// CompiledForest that predicts what XGBoosterPredictFromDense predicts (all trees or an iteration
+// range, NaN missing).
 //
 // Compiled: gbtree and dart boosters (dart's weight_drop folded into the leaves), any
 // num_parallel_tree, multiclass tree groups (tree_info), numerical splits with
@@ -33,6 +34,14 @@ struct CompiledXgboostModel {
 
 inline constexpr std::size_t kProbeRows = 64;
 
-Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document);
+struct XgboostCompileOptions {
+  // Boosting rounds [iteration_begin, iteration_end) only, as XGBoost's iteration_range (a round
+  // is num_parallel_tree trees per class); 0, 0 = every tree, what serving uses.
+  int iteration_begin = 0;
+  int iteration_end = 0;
+};
+
+Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document,
+                                                 const XgboostCompileOptions& options = {});
 
 }  // namespace kiln

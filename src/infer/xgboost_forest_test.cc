@@ -197,6 +197,39 @@ TEST(XgboostForestParity, UbjsonDocumentsCompileTheSame) {
   EXPECT_LE(ExpectParity(model, model.ubj, d.x, "car ubj"), 1e-6);
 }
 
+TEST(XgboostForestParity, IterationRangesPredictLikeXgboost) {
+  const Dataset d = LoadDataset(ExamplePath("car.csv"));
+  const Trained model = Train(d.x, d.y,
+                              {{"objective", "multi:softprob"},
+                               {"num_class", std::to_string(d.classes)},
+                               {"num_parallel_tree", "2"},
+                               {"subsample", "0.8"}},
+                              10);
+  for (const auto& [begin, end] : std::vector<std::pair<int, int>>{{0, 4}, {3, 10}, {5, 0}}) {
+    Result<CompiledXgboostModel> compiled = CompileXgboostModel(model.json, {begin, end});
+    ASSERT_TRUE(compiled.ok()) << compiled.status().ToString();
+    const std::string config =
+        "{\"type\":0,\"training\":false,\"iteration_begin\":" + std::to_string(begin) +
+        ",\"iteration_end\":" + std::to_string(end) +
+        ",\"strict_shape\":false,\"missing\":NaN,\"cache_id\":0}";
+    const bst_ulong* shape = nullptr;
+    bst_ulong dim = 0;
+    const float* result = nullptr;
+    ASSERT_EQ(XGBoosterPredictFromDense(model.booster.get(), XgbArrayInterface(d.x).c_str(),
+                                        config.c_str(), nullptr, &shape, &dim, &result),
+              0)
+        << XGBGetLastError();
+    const std::size_t k = static_cast<std::size_t>(d.classes);
+    ASSERT_EQ(XgbShapeSize(shape, dim), d.x.rows * k);
+    std::vector<float> got(d.x.rows * k);
+    compiled->forest.PredictBatch(d.x.values.data(), d.x.rows, got.data());
+    for (std::size_t i = 0; i < got.size(); ++i)
+      ASSERT_NEAR(got[i], result[i], 1e-6) << begin << ".." << end << " value " << i;
+  }
+  EXPECT_FALSE(CompileXgboostModel(model.json, {4, 11}).ok());
+  EXPECT_FALSE(CompileXgboostModel(model.json, {5, 2}).ok());
+}
+
 TEST(XgboostForestParity, EverySharedDataset) {
   const std::filesystem::path dir = SharedDir();
   if (!std::filesystem::is_directory(dir))
