@@ -17,8 +17,9 @@
 // it cannot compile exactly (gblinear, categorical splits, an unknown objective) keep libxgboost,
 // and Describe() says which and why.
 //
-// Thread-safety: immutable after Load. Predict runs concurrently on gbtree models (libxgboost >=
-// 1.4 predicts those thread-safely; Load runs one prediction first so its lazy configuration never
+// Thread-safety: immutable after Load. Compiled models (gbtree and dart) predict concurrently
+// without a lock. Through libxgboost, Predict runs concurrently on gbtree models (libxgboost >= 1.4
+// predicts those thread-safely; Load runs one prediction first so its lazy configuration never
 // happens on a shared booster); dart and gblinear models predict one at a time behind a mutex
 // (dart's prediction is not documented as thread-safe; gblinear predicts through a DMatrix and the
 // booster's shared prediction cache). Each call predicts on the caller's thread (nthread=1).
