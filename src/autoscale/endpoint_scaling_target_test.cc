@@ -100,6 +100,7 @@ TEST_F(EndpointScalingTargetTest, ALoadStepScalesTheRealEndpointOutAndIdleScales
   Register(0, 4, 30);
   Invoke(30);  // 30 requests in the window: several per second for one instance
   Tick();
+  Tick();  // the instances load on the endpoint's worker: the next tick sees them serve
   LoadSample l = Load();
   EXPECT_GE(l.desired_instances, 2);
   EXPECT_EQ(l.current_instances, l.desired_instances);
@@ -119,6 +120,7 @@ TEST_F(EndpointScalingTargetTest, ALoadStepScalesTheRealEndpointOutAndIdleScales
   EXPECT_EQ(acts[0].status, ActivityStatus::kSuccessful);
 
   Invoke(1);  // held while the endpoint starts an instance, then answered
+  Tick();
   Tick();
   EXPECT_EQ(Load().desired_instances, 1);
   acts = autoscaling_->DescribeScalingActivities(kResource).value();
