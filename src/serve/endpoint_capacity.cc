@@ -176,7 +176,7 @@ EndpointMetrics EndpointService::MetricsOf(const std::string& name,
     vm.waiting_requests = vm.load.waiting_requests;
     vm.instance_load_failures = live.load_failures();
     vm.instance_replacements = live.replacements();
-    vm.totals = live.stats().retired.Read();
+    vm.totals = live.stats().RetiredTotals();
     for (const std::shared_ptr<ModelInstance>& i : *live.instances()) {
       InstanceMetrics im;
       im.id = i->id();

@@ -132,6 +132,29 @@ TEST_F(EndpointCapacityTest, AScaledToZeroVariantServesItsFirstRequestAfterACold
   EXPECT_TRUE(Invoke("zero").ok());
 }
 
+TEST_F(EndpointCapacityTest, ARequestHeldDuringAnUpdateIsServedByTheNewConfig) {
+  ASSERT_EQ(Deploy("swap", 0).status, EndpointStatus::kInService);
+  // Whether the held request is served by the old config's cold start or, retired by the swap,
+  // starts over on the new config, it must not fail.
+  const std::string moved = env_.Upload("moved/model.tar.gz", [&] {
+    auto r = env_.store().OpenObject("models", "m/model.tar.gz");
+    std::string b((*r)->info().size, '\0');
+    EXPECT_TRUE((*r)->ReadAt(0, b.data(), b.size()).ok());
+    return b;
+  }());
+  CreateModelAndConfig(*service_, "moved-model", "moved-config", moved, kImage, 1);
+  std::optional<Result<InvokeResponse>> held;
+  std::jthread request([&] { held = Invoke("swap"); });
+  for (int i = 0; i < 200 && service_->GetVariantLoad("swap", "AllTraffic")->waiting_requests == 0;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(service_->UpdateEndpoint("swap", "moved-config").ok());
+  request.join();
+  ASSERT_TRUE(held.has_value());
+  EXPECT_TRUE(held->ok()) << held->status().ToString();
+}
+
 TEST_F(EndpointCapacityTest, AColdStartThatCannotLoadFailsWithModelNotReady) {
   ASSERT_EQ(Deploy("gone", 0).status, EndpointStatus::kInService);
   ASSERT_TRUE(env_.store().DeleteObject("models", "m/model.tar.gz").ok());

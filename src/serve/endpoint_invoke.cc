@@ -53,6 +53,19 @@ void Count(const LiveVariant& live, ServingCounters& counters, Outcome outcome,
 Result<InvokeResponse> EndpointService::Invoke(const InvokeRequest& request) const {
   const SteadyClock::time_point start =
       request.start == SteadyClock::time_point{} ? SteadyClock::now() : request.start;
+  // A request held by a variant that an update or deletion retires starts over on what serves now.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Result<InvokeResponse> out = InvokeOnce(request, start);
+    if (out.ok() || out.error().code() != StatusCode::kCancelled)
+      return out;
+  }
+  return Status::DeadlineExceeded("endpoint " + std::string(request.endpoint_name) +
+                                  " changed three times while the request waited; retry it")
+      .WithReason(kInvokeModelNotReady);
+}
+
+Result<InvokeResponse> EndpointService::InvokeOnce(const InvokeRequest& request,
+                                                   SteadyClock::time_point start) const {
   const std::shared_ptr<const Deployment> deployment = LiveDeployment(request.endpoint_name);
   if (deployment == nullptr) {
     return Invalid("Endpoint " + std::string(request.endpoint_name) + " of account " +
@@ -110,6 +123,8 @@ Result<InvokeResponse> EndpointService::Invoke(const InvokeRequest& request) con
                     .WithReason(kInvokeNotAcceptable));
   }
   Result<LiveVariant::Lease> lease = live.Acquire();
+  if (!lease.ok() && lease.error().code() == StatusCode::kCancelled)
+    return lease.error();  // retired while held: Invoke starts over, nothing counted
   if (!lease.ok()) {
     return fail(unplaced, Outcome::k5xx,
                 Status::DeadlineExceeded(lease.error().message()).WithReason(kInvokeModelNotReady));

@@ -1,5 +1,6 @@
 #include "serve/endpoint_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -502,7 +503,9 @@ void EndpointService::Publish(const std::string& name,
                               std::shared_ptr<const Deployment> deployment) {
   const std::shared_ptr<const LiveMap> map = live_.load();
   if (auto it = map->find(name); it != map->end()) {
-    it->second->deployment.store(std::move(deployment));
+    const Deployment* next = deployment.get();
+    const std::shared_ptr<const Deployment> old = it->second->deployment.exchange(deployment);
+    RetireReplaced(old.get(), next);
     return;
   }
   auto entry = std::make_shared<LiveEndpoint>();
@@ -514,11 +517,26 @@ void EndpointService::Publish(const std::string& name,
 
 void EndpointService::Unpublish(const std::string& name) {
   const std::shared_ptr<const LiveMap> map = live_.load();
-  if (map->find(name) == map->end())
+  const auto it = map->find(name);
+  if (it == map->end())
     return;
+  const std::shared_ptr<const Deployment> old = it->second->deployment.load();
   auto copy = std::make_shared<LiveMap>(*map);
   copy->erase(name);
   live_.store(std::move(copy));
+  RetireReplaced(old.get(), nullptr);
+}
+
+void EndpointService::RetireReplaced(const Deployment* old, const Deployment* next) {
+  if (old == nullptr)
+    return;
+  for (const VariantDeployment& v : old->variants()) {
+    const bool kept = next != nullptr &&
+                      std::any_of(next->variants().begin(), next->variants().end(),
+                                  [&](const VariantDeployment& n) { return n.live == v.live; });
+    if (!kept)
+      v.live->Retire();
+  }
 }
 
 std::shared_ptr<const Deployment> EndpointService::LiveDeployment(std::string_view name) const {

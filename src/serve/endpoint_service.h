@@ -247,6 +247,11 @@ class EndpointService {
   Result<std::shared_ptr<const Deployment>> LoadSpec(const std::string& endpoint,
                                                      const EndpointSpec& spec);
   EndpointMetrics MetricsOf(const std::string& name, const Deployment& deployment) const;
+  // One attempt of Invoke; Cancelled when the variant was retired while the request was held.
+  Result<InvokeResponse> InvokeOnce(const InvokeRequest& request,
+                                    std::chrono::steady_clock::time_point start) const;
+  // Retires the variants of `old` that `next` (null: none) does not share, waking held requests.
+  static void RetireReplaced(const Deployment* old, const Deployment* next);
   void Capture(const Deployment& deployment, const VariantDeployment& variant,
                const InvokeRequest& request, std::string_view output,
                std::string_view output_type) const;

@@ -70,6 +70,8 @@ Result<LiveVariant::Lease> LiveVariant::Acquire() {
     const std::shared_ptr<const InstanceSet> set = instances_.load(std::memory_order_acquire);
     if (!set->empty())
       return Lease(*LeastLoaded(*set, turn_.fetch_add(1, std::memory_order_relaxed), nullptr));
+    if (retired_)
+      return Status::Cancelled("variant " + name_ + " was retired");
     if (load_failures_ != failures_before) {
       return Status::DeadlineExceeded(
           "variant " + name_ +
@@ -102,6 +104,8 @@ void LiveVariant::Replace(const ModelInstance& instance) {
     for (const std::shared_ptr<ModelInstance>& i : *set) {
       if (i.get() != &instance)
         next.push_back(i);
+      else
+        stats_->RetireCounters(i->shared_counters);
     }
     if (next.size() == set->size())
       return;  // already replaced (two requests saw it fail)
@@ -109,6 +113,17 @@ void LiveVariant::Replace(const ModelInstance& instance) {
     PublishLocked(std::move(next));
   }
   request_reconcile_();
+}
+
+void LiveVariant::Retire() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (retired_)
+    return;
+  retired_ = true;
+  // Its instances drain; their counters go on in the variant's totals.
+  for (const std::shared_ptr<ModelInstance>& i : *instances_.load())
+    stats_->RetireCounters(i->shared_counters);
+  ready_.notify_all();
 }
 
 void LiveVariant::SetDesired(int count) {
@@ -139,6 +154,8 @@ Status LiveVariant::Reconcile() {
       if (set->size() == want)
         return Status::Ok();
       if (set->size() > want) {
+        for (std::size_t i = want; i < set->size(); ++i)
+          stats_->RetireCounters((*set)[i]->shared_counters);
         PublishLocked(InstanceSet(set->begin(), set->begin() + static_cast<std::ptrdiff_t>(want)));
         return Status::Ok();
       }
@@ -156,7 +173,7 @@ Status LiveVariant::Reconcile() {
       continue;  // the desired count dropped while loading
     InstanceSet next = *set;
     next.push_back(std::make_shared<ModelInstance>(name_ + "-" + std::to_string(next_id_++),
-                                                   std::move(loaded).value(), stats_));
+                                                   std::move(loaded).value()));
     PublishLocked(std::move(next));
   }
 }

@@ -80,7 +80,8 @@ class LiveVariant {
   };
 
   // The least-loaded live instance; with none, holds as the header comment says. DeadlineExceeded
-  // when no instance came up in time or its load failed.
+  // when no instance came up in time or its load failed; Cancelled when the variant is retired
+  // while the request is held.
   Result<Lease> Acquire();
   // A live instance other than `failed`, never holding; nullopt when there is none.
   std::optional<Lease> AcquireOther(const ModelInstance& failed);
@@ -94,6 +95,10 @@ class LiveVariant {
   // std::function.
   template <typename PredictFn>
   Status PredictWithFailover(std::optional<Lease>* lease, PredictFn&& predict);
+
+  // The variant no longer serves new requests (an update replaced it, or its endpoint was
+  // deleted): held requests return Cancelled at once (the caller starts over); leased ones finish.
+  void Retire();
 
   // Sets the desired count (>= 0) and asks for a Reconcile if it changed.
   void SetDesired(int count);
@@ -133,6 +138,7 @@ class LiveVariant {
   mutable std::mutex mu_;            // guards the fields below and changes to instances_
   std::condition_variable ready_;    // an instance went live or a load failed
   int desired_ = 0;                  // GUARDED_BY(mu_)
+  bool retired_ = false;             // GUARDED_BY(mu_)
   int next_id_ = 1;                  // GUARDED_BY(mu_)
   std::uint64_t load_failures_ = 0;  // GUARDED_BY(mu_)
   std::uint64_t replacements_ = 0;   // GUARDED_BY(mu_)

@@ -95,9 +95,12 @@ TEST_F(LiveVariantTest, ARemovedInstanceDrainsAndKeepsItsCounts) {
     ASSERT_TRUE(v->Reconcile().ok());
     EXPECT_EQ(v->live(), 0);
     EXPECT_EQ(lease->instance().in_flight.load(), 1);  // still serving its request
-    EXPECT_EQ(stats_->retired.invocations.load(), 0u);
+    EXPECT_EQ(stats_->RetiredTotals().invocations, 7u);
+    lease->instance().counters.invocations.fetch_add(1);  // a request finishing while draining
+    EXPECT_EQ(stats_->RetiredTotals().invocations, 8u);
   }
-  EXPECT_EQ(stats_->retired.invocations.load(), 7u);  // folded in when the last request ended
+  EXPECT_EQ(stats_->RetiredTotals().invocations, 8u);  // folded in once the instance is gone
+  EXPECT_EQ(stats_->retired.invocations.load(), 8u);
 }
 
 TEST_F(LiveVariantTest, AScaledToZeroVariantHoldsTheFirstRequestWhileOneStarts) {
@@ -142,6 +145,18 @@ TEST_F(LiveVariantTest, AHeldRequestFailsAtOnceWhenTheLoadFails) {
   ASSERT_FALSE(lease.ok());
   EXPECT_NE(lease.error().message().find("the artifact is gone"), std::string::npos);
   EXPECT_EQ(v->load_failures(), 1u);
+}
+
+TEST_F(LiveVariantTest, RetiringWakesHeldRequestsWithCancelled) {
+  auto v = Make();
+  std::jthread retirer([&] {
+    while (v->waiting() == 0)
+      std::this_thread::sleep_for(milliseconds(1));
+    v->Retire();
+  });
+  Result<LiveVariant::Lease> lease = v->Acquire();
+  ASSERT_FALSE(lease.ok());
+  EXPECT_EQ(lease.error().code(), StatusCode::kCancelled);
 }
 
 TEST_F(LiveVariantTest, ReplaceSwapsInANewInstance) {

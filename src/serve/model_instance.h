@@ -6,8 +6,8 @@
 // mode, later) will put a sandboxed process behind the same Predictor interface.
 //
 // An instance is shared (shared_ptr) by the variant's instance set and the requests leasing it; a
-// removed instance drains: it leaves the set at once and is destroyed when its last request ends,
-// folding its counters into the variant's VariantStats so totals keep counting.
+// removed instance drains: it leaves the set at once (its counters go to the variant's
+// VariantStats, so totals keep counting) and is destroyed when its last request ends.
 //
 // Thread-safety: the counters are atomics; everything else is immutable.
 #pragma once
@@ -19,27 +19,23 @@
 
 #include "serve/predictor.h"
 #include "serve/serving_counters.h"
-#include "serve/variant_stats.h"
 
 namespace kiln {
 
 class ModelInstance {
  public:
-  ModelInstance(std::string id, std::shared_ptr<const Predictor> predictor,
-                std::shared_ptr<VariantStats> stats)
-      : id_(std::move(id)), predictor_(std::move(predictor)), stats_(std::move(stats)) {}
+  ModelInstance(std::string id, std::shared_ptr<const Predictor> predictor)
+      : id_(std::move(id)), predictor_(std::move(predictor)) {}
   ModelInstance(const ModelInstance&) = delete;
   ModelInstance& operator=(const ModelInstance&) = delete;
-  ~ModelInstance() {
-    if (stats_ != nullptr)
-      stats_->retired.Add(counters.Read());
-  }
 
   // "AllTraffic-3": the variant's name and the instance's number within it (1, 2, ...).
   const std::string& id() const { return id_; }
   const Predictor& predictor() const { return *predictor_; }
 
-  ServingCounters counters;
+  // Shared with VariantStats once the instance leaves service.
+  const std::shared_ptr<ServingCounters> shared_counters = std::make_shared<ServingCounters>();
+  ServingCounters& counters = *shared_counters;
   std::atomic<std::int64_t> in_flight{0};  // requests assigned to it now
   // Predict failures in a row; an instance failing kMaxConsecutiveFaults times is replaced.
   std::atomic<int> consecutive_faults{0};
@@ -47,7 +43,6 @@ class ModelInstance {
  private:
   const std::string id_;
   const std::shared_ptr<const Predictor> predictor_;
-  const std::shared_ptr<VariantStats> stats_;
 };
 
 }  // namespace kiln
