@@ -416,6 +416,24 @@ TEST_F(InlineServerTest, LargeInlineResponseReachesASlowReaderWholeWithoutBlocki
     ASSERT_EQ(body[i], static_cast<char>('a' + i % 26)) << i;
 }
 
+TEST_F(InlineServerTest, PipelinedLargeResponsesBeyondTheOutputBoundAllArrive) {
+  Start();
+  Client c(server_->port());
+  // 40 x 100 KB of answers, all asked for at once: more than the server buffers per connection,
+  // so it stops reading and must resume by itself once the output drains.
+  std::string all;
+  for (int i = 0; i < 40; ++i)
+    all += "GET /inline/big?100000 HTTP/1.1\r\nHost: h\r\n\r\n";
+  c.Send(all);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 40; ++i) {
+    auto [head, body] = c.ReadResponse();
+    ASSERT_NE(head.find("200 OK"), std::string::npos) << i;
+    ASSERT_EQ(body.size(), 100000u) << i;
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+}
+
 TEST_F(InlineServerTest, NonInlineRequestHandsTheConnectionOverMidStream) {
   Start();
   Client c(server_->port());

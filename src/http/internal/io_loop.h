@@ -40,8 +40,8 @@ class IoLoop {
   void Accept();
   void OnEvent(Connection& c, std::uint32_t events);
   void ReadAndServe(Connection& c);
-  // Parses and serves the complete requests in c's input; false once the connection left (closed
-  // or handed off).
+  // Parses and serves the complete requests in c's input, queueing their responses for the flush
+  // after the event batch; false once the connection left (handed off).
   bool ServeBuffered(Connection& c);
   void ServeOne(Connection& c, std::string_view body);
   // Writes pending output; false once the connection was closed.
@@ -61,6 +61,7 @@ class IoLoop {
   std::chrono::steady_clock::time_point now_;             // read once per batch of events
   std::vector<std::unique_ptr<Connection>> connections_;  // index = Connection::slot
   std::vector<std::unique_ptr<Connection>> closed_;       // freed after the current event batch
+  std::vector<Connection*> to_flush_;                     // with responses to send after the batch
   std::thread thread_;
 };
 
