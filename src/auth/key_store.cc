@@ -253,13 +253,23 @@ Result<std::vector<AccessKey>> KeyStore::List() const {
 
 std::optional<std::string> KeyStore::SecretFor(std::string_view access_key_id) const {
   std::lock_guard<std::mutex> lock(mu_);
+  const auto find = [&]() -> std::optional<std::string> {
+    for (const AccessKey& k : keys_) {
+      if (k.access_key_id == access_key_id)
+        return k.secret_access_key;
+    }
+    return std::nullopt;
+  };
+  const auto now = std::chrono::steady_clock::now();
+  const bool fresh = now - last_check_ < kRecheckInterval;
+  if (fresh) {
+    if (std::optional<std::string> secret = find())
+      return secret;
+  }
   // A file that is momentarily unreadable or half-edited leaves the last good keys in force.
   (void)RefreshLocked();
-  for (const AccessKey& k : keys_) {
-    if (k.access_key_id == access_key_id)
-      return k.secret_access_key;
-  }
-  return std::nullopt;
+  last_check_ = now;
+  return find();
 }
 
 }  // namespace kiln

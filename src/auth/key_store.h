@@ -2,9 +2,12 @@
 //
 // One JSON file (`<data-dir>/keys.json`, mode 0600, written atomically). The server and the
 // `kiln keys` command share it: SecretFor re-reads the file when it changed on disk, so a key
-// created or deleted while the server runs takes effect on the next request. Thread-safe.
+// created while the server runs works on its first request and a deleted one stops working within
+// kRecheckInterval. SecretFor is on every request's path, so it looks at the file at most once per
+// interval (and again before answering "unknown key"), not on every call. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -41,6 +44,9 @@ class KeyStore final : public SecretLookup {
 
   std::optional<std::string> SecretFor(std::string_view access_key_id) const override;
 
+  // How stale SecretFor's view of the file may be for a key it already knows.
+  static constexpr std::chrono::milliseconds kRecheckInterval{100};
+
  private:
   explicit KeyStore(std::string path) : path_(std::move(path)) {}
   // Reloads keys_ when the file's mtime or size changed. REQUIRES mu_ held.
@@ -52,6 +58,8 @@ class KeyStore final : public SecretLookup {
   mutable std::vector<AccessKey> keys_;  // GUARDED_BY(mu_)
   mutable std::int64_t file_mtime_ns_ = -1;
   mutable std::int64_t file_size_ = -1;
+  // When SecretFor last looked at the file. GUARDED_BY(mu_)
+  mutable std::chrono::steady_clock::time_point last_check_{};
 };
 
 }  // namespace kiln

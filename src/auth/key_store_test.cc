@@ -101,7 +101,25 @@ TEST(KeyStoreTest, AnotherInstanceSeesKeysCreatedAndDeletedThroughTheFile) {
   AccessKey k = cli->Create("made by the CLI").value();
   EXPECT_EQ(server->SecretFor(k.access_key_id), k.secret_access_key);
   ASSERT_TRUE(cli->Delete(k.access_key_id).ok());
+  // A known key is trusted for up to kRecheckInterval without looking at the file.
+  std::this_thread::sleep_for(KeyStore::kRecheckInterval + std::chrono::milliseconds(20));
   EXPECT_EQ(server->SecretFor(k.access_key_id), std::nullopt);
+}
+
+TEST(KeyStoreTest, AKnownKeyIsServedWithoutRereadingTheFileWithinTheInterval) {
+  const std::string path = TempDir() + "/keys.json";
+  auto server = OpenOrDie(path);
+  auto cli = OpenOrDie(path);
+  AccessKey k = cli->Create("k").value();
+  ASSERT_EQ(server->SecretFor(k.access_key_id), k.secret_access_key);
+  ASSERT_TRUE(cli->Delete(k.access_key_id).ok());
+  // Within the interval the cached key still answers (this is the cost saving), unless the
+  // lookup took longer than the interval on a loaded machine.
+  const auto start = std::chrono::steady_clock::now();
+  const std::optional<std::string> cached = server->SecretFor(k.access_key_id);
+  if (std::chrono::steady_clock::now() - start < KeyStore::kRecheckInterval / 2) {
+    EXPECT_EQ(cached, k.secret_access_key);
+  }
 }
 
 TEST(KeyStoreTest, ConcurrentWritersThroughSeparateInstancesLoseNoKey) {
