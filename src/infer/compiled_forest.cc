@@ -17,7 +17,7 @@ std::string Where(std::size_t tree, std::size_t node) {
 }
 
 // Checks one tree and returns its depth (levels of internal nodes on its longest path).
-Result<std::uint32_t> CheckTree(const ForestTree& t, std::size_t index, std::size_t num_features,
+Result<std::uint32_t> CheckTree(const SpecTree& t, std::size_t index, std::size_t num_features,
                                 int num_groups) {
   const std::size_t n = t.left.size();
   const std::string tree = "tree " + std::to_string(index);
@@ -66,16 +66,16 @@ Result<std::uint32_t> CheckTree(const ForestTree& t, std::size_t index, std::siz
 }
 
 // The feature word of an internal node: f, or num_features + f when missing goes left.
-std::uint32_t FeatureWord(const ForestTree& t, std::int32_t node, std::size_t num_features) {
+std::uint32_t FeatureWord(const SpecTree& t, std::int32_t node, std::size_t num_features) {
   return static_cast<std::uint32_t>(
       t.feature[node] + (t.default_left[node] ? static_cast<std::int64_t>(num_features) : 0));
 }
 
 // Writes `node`'s subtree at heap position `heap` of a perfect tree of `depth` levels, lane `lane`
 // of a block of width `width` (node j at j * width + lane, leaf i at i * width + lane).
-void FillPerfect(const ForestTree& t, std::size_t num_features, std::int32_t node,
-                 std::uint32_t heap, std::uint32_t level, std::uint32_t depth, std::uint32_t width,
-                 std::uint32_t lane, std::uint32_t* feature, float* threshold, float* leaf) {
+void FillPerfect(const SpecTree& t, std::size_t num_features, std::int32_t node, std::uint32_t heap,
+                 std::uint32_t level, std::uint32_t depth, std::uint32_t width, std::uint32_t lane,
+                 std::uint32_t* feature, float* threshold, float* leaf) {
   if (level == depth) {
     leaf[(heap - ((1u << depth) - 1)) * width + lane] = t.value[node];
     return;
@@ -124,7 +124,7 @@ Result<CompiledForest> CompiledForest::Compile(const ForestSpec& spec) {
   std::vector<std::uint32_t> depths;
   depths.reserve(spec.trees.size());
   for (std::size_t i = 0; i < spec.trees.size(); ++i) {
-    const ForestTree& t = spec.trees[i];
+    const SpecTree& t = spec.trees[i];
     ASSIGN_OR_RETURN(std::uint32_t depth, CheckTree(t, i, nf, spec.num_groups));
     depths.push_back(depth);
     f.tree_group_.push_back(static_cast<std::uint32_t>(t.group));
@@ -166,7 +166,7 @@ Result<CompiledForest> CompiledForest::Compile(const ForestSpec& spec) {
     }
     flush();
     // Breadth-first renumbering puts each node's children side by side.
-    const ForestTree& t = spec.trees[i];
+    const SpecTree& t = spec.trees[i];
     DeepSlot slot;
     slot.before_block = static_cast<std::uint32_t>(f.blocks_.size());
     slot.tree.tree = static_cast<std::uint32_t>(i);

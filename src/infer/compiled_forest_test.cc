@@ -15,9 +15,9 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // x[feature] < threshold ? left leaf : right leaf; NaN goes left when default_left.
-ForestTree Stump(int feature, float threshold, float left, float right, bool default_left,
-                 int group = 0) {
-  ForestTree t;
+SpecTree Stump(int feature, float threshold, float left, float right, bool default_left,
+               int group = 0) {
+  SpecTree t;
   t.left = {1, -1, -1};
   t.right = {2, -1, -1};
   t.feature = {feature, 0, 0};
@@ -29,8 +29,8 @@ ForestTree Stump(int feature, float threshold, float left, float right, bool def
 
 // A chain: node i splits on feature i % features at threshold 0; left is a leaf of value i+1,
 // right continues; the last right leaf is 100. Depth `depth`.
-ForestTree Chain(int depth, int features) {
-  ForestTree t;
+SpecTree Chain(int depth, int features) {
+  SpecTree t;
   for (int i = 0; i < depth; ++i) {
     const int node = static_cast<int>(t.left.size());
     t.left.push_back(node + 1);
@@ -186,7 +186,7 @@ TEST(CompiledForest, NoTreesPredictsTheBaseMargin) {
 }
 
 TEST(CompiledForest, MalformedTreesAreRefusedWithWhere) {
-  auto error = [](ForestTree t, std::size_t features = 2, int groups = 1) {
+  auto error = [](SpecTree t, std::size_t features = 2, int groups = 1) {
     ForestSpec spec;
     spec.num_features = features;
     spec.num_groups = groups;
@@ -195,7 +195,7 @@ TEST(CompiledForest, MalformedTreesAreRefusedWithWhere) {
     EXPECT_FALSE(f.ok());
     return f.ok() ? std::string() : f.error().message();
   };
-  ForestTree t = Stump(0, 1, 1, 2, false);
+  SpecTree t = Stump(0, 1, 1, 2, false);
   t.left[0] = 7;
   EXPECT_NE(error(t).find("tree 1, node 0: child 7 is not a node"), std::string::npos);
   t = Stump(0, 1, 1, 2, false);
@@ -212,7 +212,7 @@ TEST(CompiledForest, MalformedTreesAreRefusedWithWhere) {
   t = Stump(0, 1, 1, 2, false);
   t.value.pop_back();
   EXPECT_NE(error(t).find("differ in length"), std::string::npos);
-  EXPECT_NE(error(ForestTree{}).find("no nodes"), std::string::npos);
+  EXPECT_NE(error(SpecTree{}).find("no nodes"), std::string::npos);
   t = Stump(0, 1, 1, 2, false);
   t.right[0] = -1;  // half a split
   EXPECT_NE(error(t).find("child -1"), std::string::npos);

@@ -25,7 +25,7 @@ enum class ForestOutput {
 // One binary decision tree; node 0 is the root. At an internal node, a row goes left when its
 // feature value is missing (NaN) and default_left is set, or when value < threshold (float32
 // comparison); otherwise right. Every array has one entry per node.
-struct ForestTree {
+struct SpecTree {
   std::vector<std::int32_t> left;   // left child, -1 at a leaf
   std::vector<std::int32_t> right;  // right child, -1 at a leaf
   std::vector<std::int64_t> feature;
@@ -39,7 +39,7 @@ struct ForestSpec {
   int num_groups = 1;  // margins per row (classes for multiclass)
   float base_margin = 0;
   ForestOutput output = ForestOutput::kIdentity;
-  std::vector<ForestTree> trees;  // summed in this order, in float32, starting from base_margin
+  std::vector<SpecTree> trees;  // summed in this order, in float32, starting from base_margin
 };
 
 }  // namespace kiln

@@ -10,7 +10,7 @@ namespace kiln {
 std::vector<float> ProbeRows(const ForestSpec& spec, std::size_t rows, std::uint64_t seed) {
   const std::size_t nf = spec.num_features;
   std::vector<std::vector<float>> thresholds(nf);
-  for (const ForestTree& t : spec.trees) {
+  for (const SpecTree& t : spec.trees) {
     for (std::size_t n = 0; n < t.left.size() && n < t.feature.size() && n < t.value.size(); ++n) {
       if (t.left[n] >= 0 && t.feature[n] >= 0 && static_cast<std::size_t>(t.feature[n]) < nf)
         thresholds[t.feature[n]].push_back(t.value[n]);

@@ -11,7 +11,7 @@ namespace kiln {
 namespace {
 
 TEST(ProbeRows, ValuesSitOnBothSidesOfEachThresholdOrAreMissing) {
-  ForestTree t;
+  SpecTree t;
   t.left = {1, -1, -1};
   t.right = {2, -1, -1};
   t.feature = {1, 0, 0};

@@ -125,7 +125,7 @@ Result<bool> HasCategoricalSplits(const Json& tree, const std::string& path) {
   return false;
 }
 
-Status ReadTree(const Json& tree, const std::string& path, ForestTree* out) {
+Status ReadTree(const Json& tree, const std::string& path, SpecTree* out) {
   if (!tree.is_object())
     return Refuse(path + " is not an object");
   ASSIGN_OR_RETURN(const bool categorical, HasCategoricalSplits(tree, path));
@@ -296,7 +296,7 @@ Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document,
   spec.trees.resize(tree_end - tree_begin);
   for (std::size_t i = tree_begin; i < tree_end; ++i) {
     const std::string path = gpath + ".trees[" + std::to_string(i) + "]";
-    ForestTree& t = spec.trees[i - tree_begin];
+    SpecTree& t = spec.trees[i - tree_begin];
     RETURN_IF_ERROR(ReadTree((*trees)[i], path, &t));
     if (tree_info[i] < 0 || tree_info[i] >= spec.num_groups) {
       return Refuse("tree_info[" + std::to_string(i) + "] is " + std::to_string(tree_info[i]) +
