@@ -49,7 +49,7 @@ std::string FormatHyperParams(const HyperParams& hp) {
 
 std::string RenderLeaderboardCsv(const AutoMLResult& r) {
   std::string out =
-      "rank,candidate,learner,hyperparameters,metric,cv_mean,cv_sd,train_seconds,"
+      "rank,candidate,learner,hyperparameters,metric,cv_mean,cv_sd,cv_repeats,train_seconds,"
       "predict_us_per_row,ensemble_weight,error\n";
   int rank = 0;
   for (const CandidateSummary& c : r.leaderboard) {
@@ -57,8 +57,9 @@ std::string RenderLeaderboardCsv(const AutoMLResult& r) {
     out += (ok ? std::to_string(++rank) : std::string()) + "," + c.id + "," + c.algorithm + "," +
            CsvField(FormatHyperParams(c.hyperparameters)) + "," + MetricName(r.metric) + "," +
            (ok ? FormatShortest(c.cv_mean) : "") + "," + (ok ? FormatShortest(c.cv_sd) : "") + "," +
-           Fixed(c.train_seconds, 3) + "," + Fixed(c.predict_us_per_row, 3) + "," +
-           FormatShortest(c.ensemble_weight) + "," + CsvField(c.error) + "\n";
+           std::to_string(c.cv_repeats) + "," + Fixed(c.train_seconds, 3) + "," +
+           Fixed(c.predict_us_per_row, 3) + "," + FormatShortest(c.ensemble_weight) + "," +
+           CsvField(c.error) + "\n";
   }
   return out;
 }
@@ -109,12 +110,18 @@ std::string RenderReportJson(const AutoMLResult& r, const AutoMLOptions& o,
                                 {"fold_scores", fs},
                                 {"train_seconds", c.train_seconds},
                                 {"predict_us_per_row", c.predict_us_per_row},
+                                {"cv_repeats", c.cv_repeats},
                                 {"ensemble_weight", c.ensemble_weight},
+                                {"in_ensemble", c.ensemble_weight > 0},
                                 {"error", c.error}});
   }
   if (!r.leaderboard.empty()) {
     const CandidateSummary& b = r.leaderboard.front();
-    j["best"] = {{"candidate", b.id}, {"learner", b.algorithm}, {"cv_score", Num(b.cv_mean)}};
+    j["best"] = {{"candidate", b.id},
+                 {"learner", b.algorithm},
+                 {"cv_score", Num(b.cv_mean)},
+                 {"cv_repeats", b.cv_repeats},
+                 {"in_ensemble", b.ensemble_weight > 0}};
   }
   json members = json::array();
   for (const EnsembleMember& m : r.model.members) {
@@ -123,18 +130,22 @@ std::string RenderReportJson(const AutoMLResult& r, const AutoMLOptions& o,
   json scores = json::object();
   for (const auto& [k, v] : r.ensemble_scores)
     scores[k] = Num(v);
-  j["ensemble"] = {{"method", "greedy ensemble selection over out-of-fold margins"},
-                   {"members", members},
-                   {"oof_scores", scores}};
+  j["ensemble"] = {
+      {"method", "greedy ensemble selection over out-of-fold margins, one-standard-error rule"},
+      {"members", members},
+      {"oof_scores", scores},
+      {"best_single_oof_score", Num(r.ensemble_single_score)},
+      {"gain_standard_error", Num(r.ensemble_gain_se)},
+      {"kept_single", r.ensemble_kept_single}};
   return j.dump(2) + "\n";
 }
 
 std::string RenderLeaderboardText(const AutoMLResult& r, std::size_t limit) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof(line), "%-4s %-6s %-13s %-22s %9s %12s %9s  %s\n", "rank", "id",
-                "learner", (std::string(MetricName(r.metric)) + " (cv ± sd)").c_str(), "train s",
-                "predict us/row", "weight", "hyperparameters");
+  std::snprintf(line, sizeof(line), "%-4s %-6s %-13s %-22s %4s %9s %12s %9s  %s\n", "rank", "id",
+                "learner", (std::string(MetricName(r.metric)) + " (cv ± sd)").c_str(), "reps",
+                "train s", "predict us/row", "weight", "hyperparameters");
   out += line;
   int rank = 0;
   for (const CandidateSummary& c : r.leaderboard) {
@@ -143,8 +154,8 @@ std::string RenderLeaderboardText(const AutoMLResult& r, std::size_t limit) {
     if (!c.error.empty())
       continue;
     std::string score = Fixed(c.cv_mean, 5) + " ± " + Fixed(c.cv_sd, 4);
-    std::snprintf(line, sizeof(line), "%-4d %-6s %-13s %-22s %9.2f %12.2f %9s  %s%s\n", ++rank,
-                  c.id.c_str(), c.algorithm.c_str(), score.c_str(), c.train_seconds,
+    std::snprintf(line, sizeof(line), "%-4d %-6s %-13s %-22s %4d %9.2f %12.2f %9s  %s%s\n", ++rank,
+                  c.id.c_str(), c.algorithm.c_str(), score.c_str(), c.cv_repeats, c.train_seconds,
                   c.predict_us_per_row,
                   c.ensemble_weight > 0 ? Fixed(c.ensemble_weight, 3).c_str() : "-",
                   FormatHyperParams(c.hyperparameters).c_str(), ModelInfo(c).c_str());
@@ -327,8 +338,9 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
                     (HigherIsBetter(r.metric) ? " (higher is better)" : " (lower is better)"));
   row("Validation", std::to_string(r.folds) + "-fold cross-validation" +
                         (r.problem.task == Task::kRegression ? "" : ", stratified") +
-                        (r.cv_repeats > 1 ? "; the best candidates repeated on " +
-                                                std::to_string(r.cv_repeats) + " partitions"
+                        (r.cv_repeats > 1 ? "; the best candidates re-scored on " +
+                                                std::to_string(r.cv_repeats - 1) +
+                                                " fresh partitions, their scores over those only"
                                           : ""));
   row("Candidates", std::to_string(r.leaderboard.size()) + " (" + r.stop_reason + ")");
   row("Seed", std::to_string(o.seed));
@@ -336,8 +348,14 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
   row("Command", data.command);
   h += "</table>";
   h += "<h2>Final model: ensemble</h2><p>Greedy ensemble selection over out-of-fold margins; each "
-       "member is the bag of its fold models.</p><table><tr><th>candidate</th><th>learner</th>"
-       "<th>weight</th></tr>";
+       "member is the bag of its fold models. " +
+       std::string(r.ensemble_kept_single
+                       ? "The greedy ensemble's out-of-fold gain over the best single candidate "
+                         "was below its bootstrap standard error (" +
+                             Fixed(r.ensemble_gain_se, 5) +
+                             "), so that candidate alone is kept (one-standard-error rule)."
+                       : "") +
+       "</p><table><tr><th>candidate</th><th>learner</th><th>weight</th></tr>";
   for (const EnsembleMember& m : r.model.members) {
     h += "<tr><td>" + HtmlEscape(m.candidate) + "</td><td>" + HtmlEscape(m.algorithm) +
          "</td><td class=num><span class=bar style=\"width:" + Fixed(m.weight * 200, 0) +
@@ -356,7 +374,8 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
   h += "<h2>Leaderboard</h2>" + LeaderboardChart(r) +
        "<table><tr><th>rank</th><th>id</th><th>learner</th><th>" +
        std::string(MetricName(r.metric)) +
-       " (cv)</th><th>sd</th><th>train s</th><th>predict µs/row</th><th>weight</th>"
+       " (cv)</th><th>sd</th><th>CV partitions</th><th>train s</th><th>predict "
+       "µs/row</th><th>weight</th>"
        "<th>hyperparameters</th></tr>";
   int rank = 0;
   for (const CandidateSummary& c : r.leaderboard) {
@@ -364,8 +383,9 @@ std::string RenderReportHtml(const AutoMLResult& r, const AutoMLOptions& o,
     h += "<tr><td>" + (ok ? std::to_string(++rank) : std::string("-")) + "</td><td>" +
          HtmlEscape(c.id) + "</td><td>" + HtmlEscape(c.algorithm) + "</td><td class=num>" +
          (ok ? Fixed(c.cv_mean, 5) : "failed") + "</td><td class=num>" +
-         (ok ? Fixed(c.cv_sd, 4) : "") + "</td><td class=num>" + Fixed(c.train_seconds, 2) +
-         "</td><td class=num>" + Fixed(c.predict_us_per_row, 2) + "</td><td class=num>" +
+         (ok ? Fixed(c.cv_sd, 4) : "") + "</td><td class=num>" + std::to_string(c.cv_repeats) +
+         "</td><td class=num>" + Fixed(c.train_seconds, 2) + "</td><td class=num>" +
+         Fixed(c.predict_us_per_row, 2) + "</td><td class=num>" +
          (c.ensemble_weight > 0 ? Fixed(c.ensemble_weight, 3) : "") + "</td><td>" +
          HtmlEscape(FormatHyperParams(c.hyperparameters) + ModelInfo(c)) +
          (ok ? "" : "<br>" + HtmlEscape(c.error)) + "</td></tr>";

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <thread>
 
+#include "automl/candidate_ranking.h"
 #include "automl/cv_evaluator.h"
 #include "automl/ensemble_selection.h"
 #include "automl/learner_spaces.h"
@@ -49,11 +50,28 @@ struct Evaluated {
   std::uint64_t fit_seed = 0;    // FitContext seed of its first partition
   double partition_seconds = 0;  // cost of one k-fold pass, to plan repeats
   int repeats = 1;               // partitions of the rows it was cross-validated on
+  double save_seconds = 0;       // measured cost of serializing one of its fold models
 };
+
+// Seconds writing `models` of `e`'s fold models into model.kiln is expected to take: serializing
+// dominates writing (one fold model is serialized when the candidate is scored, which measures the
+// machine as it is loaded now); the factor 2 covers encoding the section file, its checksums and
+// the write itself (car under load: 20 fold models of 4.5 MB, 0.27 s each to serialize, 10 s to
+// write with the report).
+double ExpectedSaveSeconds(const Evaluated& e, std::size_t models) {
+  return 2.0 * e.save_seconds * static_cast<double>(models);
+}
 
 constexpr int kEnsembleCandidates = 12;
 constexpr int kEnsembleRounds = 30;
-constexpr int kConvergedAfter = 40;  // trials without improvement, once past the portfolio
+// Bootstrap resamples for the ensemble's one-standard-error rule (see SelectEnsemble).
+constexpr int kSeBootstraps = 100;
+// The search has converged when neither the last kConvergedAfter trials nor the last half of the
+// search time improved the best score (and the portfolio is done). Counting trials alone stopped
+// runs far too early when cheap learners' trials (linear, 2 ms each on kc1) pile up while the
+// learner that matters gets few (kc1 stopped at 51 s of 300 s, its forests barely explored): the
+// time rule makes the search keep going at least as long again as it took to find its best.
+constexpr int kConvergedAfter = 40;
 // Below this many matrix cells a fit runs on one thread: threading tiny fits costs more than it
 // saves, and OpenMP's spinning threads slow to a crawl on a busy machine.
 constexpr double kThreadedCells = 1e6;
@@ -73,10 +91,11 @@ int ChooseFolds(std::size_t rows) {
 // such estimates favours whichever learner's score varies most with its hyperparameters — the
 // winner's curse: XGBoost's best 10-fold AUC there was 0.767 on the search's partition and 0.745 on
 // fresh ones, below logistic regression. Re-scoring the ensemble pool on fresh partitions and
-// averaging their out-of-fold margins (repeated bagging, as AutoGluon does on small data) removes
-// most of that selection bias, steadies the margins ensemble selection fits its weights to, and
-// makes each member a bag of repeats x k fold models. Large data needs none of it and could not
-// afford it.
+// ranking and ensembling on those alone (the search's partition, on which the pool was chosen, is
+// set aside: AddRepeat) removes that selection bias; averaging the fresh partitions' out-of-fold
+// margins (repeated bagging, as AutoGluon does on small data) steadies the margins ensemble
+// selection fits its weights to, and each member becomes a bag of repeats x k fold models. Large
+// data needs none of it and could not afford it.
 int ChooseRepeats(std::size_t rows) { return rows < 1500 ? 3 : 1; }
 // Boosting early-stops on this share of each fold's training rows when folds are small (under 100
 // rows: 10 folds below 1,000 rows), not on the fold it is scored on (see CvEvaluator::Evaluate):
@@ -265,6 +284,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
   }
 
   std::vector<std::string> features;
+  std::size_t usable = 0;  // features besides integer IDs
   for (const Column& c : table->columns) {
     if (c.name == options.target)
       continue;
@@ -272,13 +292,22 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       result.dropped.emplace_back(c.name, "every value is missing");
       continue;
     }
-    if (c.is_id) {
+    // Integer IDs reach the pipelines: trees take them as numbers, since their order often
+    // follows time (see FeaturePipeline), and linear pipelines drop them.
+    if (c.is_id && c.type != ColumnType::kInteger) {
       result.dropped.emplace_back(c.name, "identifier (unique on almost every row)");
       continue;
     }
+    if (c.is_id) {
+      result.dropped.emplace_back(c.name,
+                                  "identifier: dropped for linear models; trees take "
+                                  "its order as a number");
+    } else {
+      ++usable;
+    }
     features.push_back(c.name);
   }
-  if (features.empty()) {
+  if (usable == 0) {
     return Status::InvalidArgument("no usable feature columns besides the target \"" +
                                    options.target + "\"");
   }
@@ -329,19 +358,36 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
     searches.push_back(std::move(s));
   }
 
-  // The search ends early enough to leave time for the ensemble and writing the results.
+  // The search ends early enough to leave time for the ensemble, the report and writing the model.
+  // A fixed reserve does not cover the write: its cost grows with the ensemble (car: 30 fold models
+  // of 1,400 rounds x 4 classes, a 114 MB model.kiln) and with the machine's load (65 s for a 60 s
+  // limit). So the reserve is a fixed part for the ensemble and the report plus the measured cost
+  // of writing every bag still in the ensemble pool (an upper bound on the ensemble's); it is
+  // re-estimated after every candidate and every repeat.
   const double limit = options.time_limit_seconds;
-  const double reserve = std::min(0.2 * limit, 2.0 + 0.05 * limit);
-  const auto search_deadline = hard_deadline - std::chrono::duration_cast<Clock::duration>(
-                                                   std::chrono::duration<double>(reserve));
-  const auto search_start = Clock::now();
+  const double fixed_reserve = std::min(0.2 * limit, 2.0 + 0.05 * limit);
   const int repeats = ChooseRepeats(result.rows);
   result.cv_repeats = repeats;
-  const auto explore_deadline =
-      repeats > 1 ? search_start + std::chrono::duration_cast<Clock::duration>(
-                                       kExploreShare * (search_deadline - search_start))
-                  : search_deadline;
   std::vector<Evaluated> evaluated;
+  auto search_deadline = [&] {
+    double save = 0;
+    for (const Evaluated& e : evaluated) {
+      if (!e.eval.bag.empty())
+        save += ExpectedSaveSeconds(e, e.eval.bag.size());
+    }
+    // Never more than half the limit: a pool that large is cut back by the time rules below.
+    double reserve = std::min(fixed_reserve + save, 0.5 * limit);
+    return hard_deadline -
+           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(reserve));
+  };
+  const auto search_start = Clock::now();
+  auto explore_deadline = [&] {
+    const auto end = search_deadline();
+    return repeats > 1 ? search_start + std::chrono::duration_cast<Clock::duration>(
+                                            kExploreShare * (end - search_start))
+                       : end;
+  };
+  auto improved_at = search_start;  // when the best score last improved
   double best_loss = INFINITY;
   int best_trial = -1;
   std::string best_id;
@@ -354,14 +400,15 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
     for (const LearnerSearch& ls : searches)
       portfolio_done = portfolio_done && ls.trials >= static_cast<int>(ls.space.portfolio.size());
     double remaining = std::chrono::duration<double>(
-                           (portfolio_done ? explore_deadline : search_deadline) - Clock::now())
+                           (portfolio_done ? explore_deadline() : search_deadline()) - Clock::now())
                            .count();
     double expected = s.trials > 0 ? s.seconds / s.trials : 0;
     if (remaining <= 0 || (!evaluated.empty() && expected > remaining)) {
       result.stop_reason = "time limit";
       break;
     }
-    if (trial - best_trial > kConvergedAfter && trial > 60) {
+    if (portfolio_done && trial - best_trial > kConvergedAfter && trial > 60 &&
+        Since(improved_at) > std::chrono::duration<double>(improved_at - search_start).count()) {
       result.stop_reason = "search converged";
       break;
     }
@@ -390,7 +437,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       ctx.num_threads = static_cast<double>(m.rows) * m.cols < kThreadedCells ? 1 : threads;
       ctx.seed = options.seed + static_cast<std::uint64_t>(trial) * 101;
       e.fit_seed = ctx.seed;
-      ctx.deadline = search_deadline;
+      ctx.deadline = search_deadline();
       Result<CandidateEvaluation> ev = evaluators[s.pipeline]->Evaluate(
           **learner, ctx, /*share_time=*/evaluated.empty(), EarlyStops(hp));
       if (!ev.has_value()) {
@@ -415,6 +462,9 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
         for (const auto& m : e.eval.bag)
           m->PredictMargin(sample, &out);
         e.summary.predict_us_per_row = Since(p0) * 1e6 / std::max<std::size_t>(1, rows.size());
+        auto s0 = Clock::now();
+        if (e.eval.bag.front()->Serialize().has_value())
+          e.save_seconds = Since(s0);
         loss = std::isnan(mean) ? INFINITY : (HigherIsBetter(metric) ? -mean : mean);
       }
     }
@@ -426,6 +476,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       best_loss = loss;
       best_trial = trial;
       best_id = e.summary.id;
+      improved_at = Clock::now();
     }
     if (progress != nullptr) {
       double elapsed = Since(options.start);
@@ -466,12 +517,15 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
   for (int r = 1; r < repeats && !out_of_time; ++r) {
     for (std::size_t i : refine) {
       Evaluated& e = evaluated[i];
-      double remaining = std::chrono::duration<double>(search_deadline - Clock::now()).count();
+      const auto deadline = search_deadline();
+      double remaining = std::chrono::duration<double>(deadline - Clock::now()).count();
       if (remaining <= 0) {
         out_of_time = true;
         break;
       }
-      if (e.partition_seconds > remaining)
+      // The repeat must fit, and so must writing the k more fold models it adds to the bag.
+      const std::size_t added = e.eval.bag.size() / e.repeats;
+      if (e.partition_seconds + ExpectedSaveSeconds(e, added) > remaining)
         continue;
       auto& evs = repeat_evaluators[r];
       if (evs.empty()) {
@@ -490,7 +544,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       const Matrix& m = *matrices[e.pipeline];
       ctx.num_threads = static_cast<double>(m.rows) * m.cols < kThreadedCells ? 1 : threads;
       ctx.seed = e.fit_seed + 7919ULL * r;
-      ctx.deadline = search_deadline;
+      ctx.deadline = deadline;
       Result<CandidateEvaluation> ev =
           evs[e.pipeline]->Evaluate(**learner, ctx, false, EarlyStops(e.fit_params));
       if (!ev.has_value()) {
@@ -501,9 +555,10 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
         continue;
       }
       const double bag_before = static_cast<double>(e.eval.bag.size());
-      AddRepeat(std::move(ev).value(), e.repeats, &e.eval);
+      AddRepeat(std::move(ev).value(), e.repeats - 1, &e.eval);
       ++e.repeats;
       SummarizeFolds(e.eval, &e.summary);
+      e.summary.cv_repeats = e.repeats;
       e.summary.predict_us_per_row *= static_cast<double>(e.eval.bag.size()) / bag_before;
       if (progress != nullptr) {
         double elapsed = Since(options.start);
@@ -516,9 +571,12 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
   }
   result.search_seconds = Since(search_start);
 
-  // Rank: successful candidates by CV mean, failed ones last.
+  // Rank by comparable scores (RankCandidates), failed ones last.
+  std::vector<CandidateSummary> summaries;
+  for (const Evaluated& e : evaluated)
+    summaries.push_back(e.summary);
   std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < evaluated.size(); ++i) {
+  for (std::size_t i : RankCandidates(summaries, metric)) {
     if (evaluated[i].summary.error.empty())
       order.push_back(i);
   }
@@ -529,11 +587,6 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
                                               evaluated.front().summary.error;
     return Status::FailedPrecondition(why);
   }
-  const bool higher = HigherIsBetter(metric);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    double x = evaluated[a].summary.cv_mean, z = evaluated[b].summary.cv_mean;
-    return higher ? x > z : x < z;
-  });
 
   // Ensemble over the best candidates' out-of-fold margins.
   // The pool: the best candidates that kept their margins (ReleaseOutsidePool), re-ranked by their
@@ -547,7 +600,11 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
   std::vector<const std::vector<double>*> margins;
   for (std::size_t i : pool)
     margins.push_back(&evaluated[i].eval.oof_margin);
-  EnsembleSelection sel = SelectEnsemble(margins, y, task, num_classes, metric, kEnsembleRounds);
+  EnsembleSelection sel =
+      SelectEnsemble(margins, y, task, num_classes, metric, kEnsembleRounds, kSeBootstraps);
+  result.ensemble_kept_single = sel.kept_single;
+  result.ensemble_gain_se = sel.gain_se;
+  result.ensemble_single_score = sel.single_score;
 
   KilnModel& model = result.model;
   model.task = task;

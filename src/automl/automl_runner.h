@@ -38,6 +38,11 @@ struct CandidateSummary {
   double train_seconds = 0;
   double predict_us_per_row = 0;
   double ensemble_weight = 0;
+  // k-fold partitions the candidate was cross-validated on: 1 (the search's) unless it was
+  // re-scored by repeated CV; then cv_mean, fold_scores and its out-of-fold margins are over the
+  // cv_repeats - 1 fresh partitions only (see AddRepeat). Only candidates with the same count were
+  // scored on the same partitions.
+  int cv_repeats = 1;
   std::string error;  // non-empty when the candidate failed
 };
 
@@ -45,8 +50,14 @@ struct AutoMLResult {
   KilnModel model;
   ProblemType problem;
   Metric metric = Metric::kRmse;
-  std::vector<CandidateSummary> leaderboard;      // best first; failed candidates last
+  // Best first (RankCandidates: re-scored candidates before single-partition ones), failed last.
+  std::vector<CandidateSummary> leaderboard;
   std::map<std::string, double> ensemble_scores;  // every reported metric, pooled out-of-fold
+  // The one-standard-error rule (SelectEnsemble): the greedy ensemble's out-of-fold gain over the
+  // best single candidate was below this bootstrap standard error, so that candidate alone is kept.
+  bool ensemble_kept_single = false;
+  double ensemble_gain_se = 0;
+  double ensemble_single_score = 0;  // out-of-fold metric of the best single candidate
   std::size_t rows = 0;
   std::size_t rows_missing_target = 0;
   int folds = 0;

@@ -13,13 +13,18 @@ double ScoreMargins(Metric metric, Task task, int num_classes, std::span<const f
   return ComputeMetric(metric, task, num_classes, y, out);
 }
 
-void AddRepeat(CandidateEvaluation extra, int repeats, CandidateEvaluation* into) {
-  const double keep = static_cast<double>(repeats) / (repeats + 1);
-  for (std::size_t i = 0; i < into->oof_margin.size(); ++i) {
-    into->oof_margin[i] = keep * into->oof_margin[i] + (1 - keep) * extra.oof_margin[i];
+void AddRepeat(CandidateEvaluation extra, int fresh, CandidateEvaluation* into) {
+  if (fresh == 0) {
+    into->oof_margin = std::move(extra.oof_margin);
+    into->fold_scores = std::move(extra.fold_scores);
+  } else {
+    const double keep = static_cast<double>(fresh) / (fresh + 1);
+    for (std::size_t i = 0; i < into->oof_margin.size(); ++i) {
+      into->oof_margin[i] = keep * into->oof_margin[i] + (1 - keep) * extra.oof_margin[i];
+    }
+    into->fold_scores.insert(into->fold_scores.end(), extra.fold_scores.begin(),
+                             extra.fold_scores.end());
   }
-  into->fold_scores.insert(into->fold_scores.end(), extra.fold_scores.begin(),
-                           extra.fold_scores.end());
   for (auto& m : extra.bag)
     into->bag.push_back(std::move(m));
   into->train_seconds += extra.train_seconds;

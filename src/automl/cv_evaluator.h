@@ -66,12 +66,16 @@ class CvEvaluator {
   std::size_t rows_;
 };
 
-// Folds `extra`, the evaluation of the same candidate on another partition of the rows (one more
-// repeat of k-fold CV), into `into`, which already holds `repeats` partitions (>= 1): out-of-fold
-// margins become their mean over the partitions, fold scores and fold models are appended (so the
-// candidate's bag averages every fold model), and train_seconds add up.
+// Folds `extra`, the evaluation of the same candidate on a fresh partition of the rows (one more
+// repeat of k-fold CV), into `into`. `fresh` is how many fresh partitions `into` already holds:
+// 0 when it holds only the search's partition. The search's scores and margins are set aside then
+// (replaced by extra's): the candidate was kept because it scored well on that partition, so its
+// scores there are biased upwards (the winner's curse) and re-scoring exists to get unbiased ones.
+// Later fresh partitions are averaged in: out-of-fold margins become their mean over the fresh
+// partitions and fold scores are appended. Fold models are always appended (every one is a valid
+// model; the candidate's bag averages all of them), and train_seconds add up.
 // REQUIRES both evaluations have the same number of margins.
-void AddRepeat(CandidateEvaluation extra, int repeats, CandidateEvaluation* into);
+void AddRepeat(CandidateEvaluation extra, int fresh, CandidateEvaluation* into);
 
 // Scores margins (rows * outputs) against labels with `metric`.
 double ScoreMargins(Metric metric, Task task, int num_classes, std::span<const float> y,

@@ -12,26 +12,32 @@
 namespace kiln {
 namespace {
 
-TEST(CvEvaluatorTest, AddRepeatAveragesMarginsAndAppendsScoresAndModels) {
+TEST(CvEvaluatorTest, AddRepeatSetsTheSearchPartitionAsideThenAveragesFreshOnes) {
   CandidateEvaluation into;
   into.oof_margin = {1.0, 4.0};
   into.fold_scores = {0.5, 0.7};
+  into.bag.push_back(nullptr);
   into.train_seconds = 1.0;
+  // The first fresh partition replaces the search's margins and scores; its models join the bag.
   CandidateEvaluation extra;
   extra.oof_margin = {3.0, 0.0};
   extra.fold_scores = {0.6};
+  extra.bag.push_back(nullptr);
   extra.train_seconds = 2.0;
-  AddRepeat(extra, 1, &into);
-  EXPECT_DOUBLE_EQ(into.oof_margin[0], 2.0);
-  EXPECT_DOUBLE_EQ(into.oof_margin[1], 2.0);
-  // A third partition weighs one third: the result is the plain mean of all three.
+  AddRepeat(extra, 0, &into);
+  EXPECT_EQ(into.oof_margin, (std::vector<double>{3.0, 0.0}));
+  EXPECT_EQ(into.fold_scores, (std::vector<double>{0.6}));
+  EXPECT_EQ(into.bag.size(), 2u);
+  // A second fresh partition weighs one half: the mean of the two fresh ones.
   CandidateEvaluation third;
   third.oof_margin = {5.0, 5.0};
   third.fold_scores = {0.8};
-  AddRepeat(third, 2, &into);
-  EXPECT_DOUBLE_EQ(into.oof_margin[0], 3.0);
-  EXPECT_DOUBLE_EQ(into.oof_margin[1], 3.0);
-  EXPECT_EQ(into.fold_scores, (std::vector<double>{0.5, 0.7, 0.6, 0.8}));
+  third.bag.push_back(nullptr);
+  AddRepeat(third, 1, &into);
+  EXPECT_DOUBLE_EQ(into.oof_margin[0], 4.0);
+  EXPECT_DOUBLE_EQ(into.oof_margin[1], 2.5);
+  EXPECT_EQ(into.fold_scores, (std::vector<double>{0.6, 0.8}));
+  EXPECT_EQ(into.bag.size(), 3u);
   EXPECT_DOUBLE_EQ(into.train_seconds, 3.0);
 }
 

@@ -30,7 +30,7 @@ SEED = 1
 START_SLACK_SECONDS = 2.0
 
 LEADERBOARD_HEADER = [
-    "rank", "candidate", "learner", "hyperparameters", "metric", "cv_mean", "cv_sd",
+    "rank", "candidate", "learner", "hyperparameters", "metric", "cv_mean", "cv_sd", "cv_repeats",
     "train_seconds", "predict_us_per_row", "ensemble_weight", "error",
 ]
 REPORT_ENTRY_KEYS = {
