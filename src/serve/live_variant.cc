@@ -130,7 +130,7 @@ void LiveVariant::SetDesired(int count) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     count = std::max(0, count);
-    if (count == desired_ && static_cast<int>(instances_.load()->size()) == count)
+    if (count == desired_ && live() == count)
       return;
     desired_ = count;
   }
@@ -140,6 +140,7 @@ void LiveVariant::SetDesired(int count) {
 void LiveVariant::PublishLocked(InstanceSet set) {
   const int size = static_cast<int>(set.size());
   instances_.store(std::make_shared<const InstanceSet>(std::move(set)), std::memory_order_release);
+  live_count_.store(size, std::memory_order_release);
   stats_->history.Record(clock_.Now(), size);
   ready_.notify_all();
 }
@@ -178,9 +179,7 @@ Status LiveVariant::Reconcile() {
   }
 }
 
-int LiveVariant::live() const {
-  return static_cast<int>(instances_.load(std::memory_order_acquire)->size());
-}
+int LiveVariant::live() const { return live_count_.load(std::memory_order_acquire); }
 
 int LiveVariant::desired() const {
   std::lock_guard<std::mutex> lock(mu_);

@@ -131,6 +131,7 @@ class LiveVariant {
   const int max_faults_ = options_.max_consecutive_faults;
 
   std::atomic<std::shared_ptr<const InstanceSet>> instances_;
+  std::atomic<int> live_count_{0};  // instances_->size(), readable without a shared_ptr copy
   std::atomic<std::uint64_t> turn_{0};
   std::atomic<std::int64_t> waiting_{0};
 
