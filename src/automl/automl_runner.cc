@@ -66,6 +66,10 @@ constexpr int kEnsembleCandidates = 12;
 constexpr int kEnsembleRounds = 30;
 // Bootstrap resamples for the ensemble's one-standard-error rule (see SelectEnsemble).
 constexpr int kSeBootstraps = 100;
+// Out-of-fold cells (rows x outputs) up to which the end-of-run reserve counts only the bags of the
+// ensemble that selection (with its one-standard-error rule) would build now, re-run after every
+// candidate: tens of ms here.
+constexpr std::size_t kReserveSelectionCells = 20000;
 // The search has converged when neither the last kConvergedAfter trials nor the last half of the
 // search time improved the best score (and the portfolio is done). Counting trials alone stopped
 // runs far too early when cheap learners' trials (linear, 2 ms each on kc1) pile up while the
@@ -362,18 +366,44 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
   // A fixed reserve does not cover the write: its cost grows with the ensemble (car: 30 fold models
   // of 1,400 rounds x 4 classes, a 114 MB model.kiln) and with the machine's load (65 s for a 60 s
   // limit). So the reserve is a fixed part for the ensemble and the report plus the measured cost
-  // of writing every bag still in the ensemble pool (an upper bound on the ensemble's); it is
-  // re-estimated after every candidate and every repeat.
+  // of writing the bags the ensemble is expected to hold (`reserved` below); it is re-estimated
+  // after every candidate and every repeat.
   const double limit = options.time_limit_seconds;
   const double fixed_reserve = std::min(0.2 * limit, 2.0 + 0.05 * limit);
   const int repeats = ChooseRepeats(result.rows);
   result.cv_repeats = repeats;
   std::vector<Evaluated> evaluated;
+  // The bags the reserve counts: the members of the ensemble selection would build from the pool
+  // now (cheap on small data, where a few large bags can dominate: car's pool held 12 s of XGBoost
+  // bags to write when its ensemble, one 117-round candidate, took 1.5 s); on larger data, where
+  // selection itself costs more, the whole pool.
+  std::vector<char> reserved;  // per evaluated candidate
+  const std::size_t oof_cells = static_cast<std::size_t>(NumOutputs(task, num_classes)) * y.size();
+  auto update_reserved = [&] {
+    reserved.assign(evaluated.size(), 0);
+    std::vector<std::size_t> held;
+    std::vector<const std::vector<double>*> held_margins;
+    for (std::size_t i = 0; i < evaluated.size(); ++i) {
+      if (!evaluated[i].eval.bag.empty() && !evaluated[i].eval.oof_margin.empty()) {
+        held.push_back(i);
+        held_margins.push_back(&evaluated[i].eval.oof_margin);
+      }
+    }
+    if (held.size() <= 1 || oof_cells > kReserveSelectionCells) {
+      for (std::size_t i : held)
+        reserved[i] = 1;
+      return;
+    }
+    EnsembleSelection sel =
+        SelectEnsemble(held_margins, y, task, num_classes, metric, kEnsembleRounds, kSeBootstraps);
+    for (std::size_t j = 0; j < held.size(); ++j)
+      reserved[held[j]] = sel.weights[j] > 0;
+  };
   auto search_deadline = [&] {
     double save = 0;
-    for (const Evaluated& e : evaluated) {
-      if (!e.eval.bag.empty())
-        save += ExpectedSaveSeconds(e, e.eval.bag.size());
+    for (std::size_t i = 0; i < evaluated.size() && i < reserved.size(); ++i) {
+      if (reserved[i])
+        save += ExpectedSaveSeconds(evaluated[i], evaluated[i].eval.bag.size());
     }
     // Never more than half the limit: a pool that large is cut back by the time rules below.
     double reserve = std::min(fixed_reserve + save, 0.5 * limit);
@@ -497,6 +527,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
     }
     evaluated.push_back(std::move(e));
     ReleaseOutsidePool(&evaluated, metric);
+    update_reserved();
   }
 
   // Repeated CV for the ensemble pool (the candidates still holding margins), breadth first in rank
@@ -559,6 +590,7 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       ++e.repeats;
       SummarizeFolds(e.eval, &e.summary);
       e.summary.cv_repeats = e.repeats;
+      update_reserved();
       e.summary.predict_us_per_row *= static_cast<double>(e.eval.bag.size()) / bag_before;
       if (progress != nullptr) {
         double elapsed = Since(options.start);
