@@ -151,11 +151,12 @@ TEST_F(EndpointLifecycleTest, UpdateEndpointSwitchesModelsWithoutFailingARequest
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0};
   std::atomic<int> served{0};
+  std::string first_error;  // written by the client thread only, read after it is joined
   std::thread client([&] {
     while (!stop) {
       auto r = Invoke("ep", row);
-      if (!r.ok())
-        ++failures;
+      if (!r.ok() && failures++ == 0)
+        first_error = r.status().ToString();
       ++served;
     }
   });
@@ -168,7 +169,7 @@ TEST_F(EndpointLifecycleTest, UpdateEndpointSwitchesModelsWithoutFailingARequest
     std::this_thread::yield();
   stop = true;
   client.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(failures.load(), 0) << first_error;
   EXPECT_EQ(after.status, EndpointStatus::kInService) << after.failure_reason;
   EXPECT_EQ(after.current.config_name, "second-config");
   EXPECT_FALSE(after.pending.has_value());
@@ -286,13 +287,18 @@ TEST_F(EndpointLifecycleTest, WeightsAndTargetVariantsRouteTraffic) {
   ASSERT_TRUE(service_->CreateEndpointConfig(c).ok());
   ASSERT_TRUE(service_->CreateEndpoint("ab", "ab", {}).ok());
   ASSERT_EQ(WaitSettled(*service_, "ab").status, EndpointStatus::kInService);
+  // The variant that answered, or the error.
+  const auto answered = [&](Result<InvokeResponse> r) {
+    return r.ok() ? r->variant : "error: " + r.status().ToString();
+  };
   std::map<std::string, int> hits;
   for (int i = 0; i < 400; ++i)
-    ++hits[Invoke("ab", "0.1,0.2,0.3,0.4")->variant];
+    ++hits[answered(Invoke("ab", "0.1,0.2,0.3,0.4"))];
   EXPECT_NEAR(hits["A"], 300, 50);
   EXPECT_NEAR(hits["B"], 100, 50);
+  EXPECT_EQ(hits.size(), 2u) << (hits.rbegin()->first);
   for (int i = 0; i < 20; ++i)
-    EXPECT_EQ(Invoke("ab", "0.1,0.2,0.3,0.4", "text/csv", "", "B")->variant, "B");
+    EXPECT_EQ(answered(Invoke("ab", "0.1,0.2,0.3,0.4", "text/csv", "", "B")), "B");
 
   auto changed = service_->UpdateEndpointWeightsAndCapacities(
       "ab", {{"A", 0.0, std::nullopt}, {"B", std::nullopt, 3}});
@@ -306,8 +312,8 @@ TEST_F(EndpointLifecycleTest, WeightsAndTargetVariantsRouteTraffic) {
   EXPECT_EQ(after.current.variants[1].live_instances, 3);
   EXPECT_EQ(after.current.variants[1].live_desired_instances, 3);
   for (int i = 0; i < 50; ++i)
-    EXPECT_EQ(Invoke("ab", "0.1,0.2,0.3,0.4")->variant, "B");
-  EXPECT_EQ(Invoke("ab", "0.1,0.2,0.3,0.4", "text/csv", "", "A")->variant, "A");
+    EXPECT_EQ(answered(Invoke("ab", "0.1,0.2,0.3,0.4")), "B");
+  EXPECT_EQ(answered(Invoke("ab", "0.1,0.2,0.3,0.4", "text/csv", "", "A")), "A");
   EXPECT_FALSE(service_->UpdateEndpointWeightsAndCapacities("ab", {{"C", 1.0, {}}}).ok());
   EXPECT_FALSE(service_->UpdateEndpointWeightsAndCapacities("ab", {{"A", -1.0, {}}}).ok());
   EXPECT_FALSE(service_->UpdateEndpointWeightsAndCapacities("ab", {{"A", {}, 17}}).ok());

@@ -348,6 +348,9 @@ Result<EndpointRecord> EndpointService::CreateEndpoint(std::string_view name,
 }
 
 Result<EndpointRecord> EndpointService::DescribeEndpoint(std::string_view name) {
+  // Under the control mutex: a commit writes the record and publishes its deployment under it, so
+  // an endpoint Described as InService on a config also serves it.
+  std::lock_guard<std::mutex> lock(control_mu_);
   ASSIGN_OR_RETURN(EndpointRecord e, FindEndpointOrError(name));
   if (const std::shared_ptr<const Deployment> live = LiveDeployment(name)) {
     for (DeployedVariant& v : e.current.variants) {

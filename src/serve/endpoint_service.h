@@ -12,7 +12,9 @@
 // serving the old config (InService, FailureReason set). UpdateEndpointWeightsAndCapacities acts
 // live, without Updating (unlike AWS): new weights swap in a Deployment sharing the same
 // LiveVariants, new counts go to SetVariantCapacity. DeleteEndpoint stops serving at once
-// (Deleting) and the worker removes the record.
+// (Deleting) and the worker removes the record. On Open, endpoints recorded as Creating, Updating
+// or InService load again (an InService one shows SystemUpdating meanwhile; InService once loaded,
+// Failed with a reason if its artifact is gone) and Deleting ones are removed.
 //
 // Instances. An instance is a live unit of capacity (model_instance.h): its own model copy, its
 // own in-flight count and its own counters; built-in models predict inline on the calling (I/O)
@@ -30,15 +32,13 @@
 // whole request time from InvokeRequest::start minus model time), per variant a sliding load window
 // (GetVariantLoad) and the instance count over time; Metrics() snapshots them for /metrics and the
 // JSON metrics API (metrics_render.h). Data capture (data_capture.h): a sampled request's input
-// and output are queued for a background writer that puts JSON Lines objects into the store. On
-// Open, endpoints recorded as Creating, Updating or InService load again (an InService one shows
-// SystemUpdating meanwhile; InService once loaded, Failed with a reason if its artifact is gone)
-// and Deleting ones are removed.
+// and output are queued for a background writer that puts JSON Lines objects into the store.
 //
 // Data plane. Invoke looks the endpoint up in an immutable map snapshot and its Deployment through
 // atomic shared_ptr loads (no lock, no disk), picks the variant (named, or by weight) and an
 // instance, parses the body, predicts on the caller's thread and formats the answer. A request
-// holding the old Deployment during a swap finishes on it, so updates fail no request.
+// holding the old Deployment during a swap finishes on it, so updates fail no request; one held
+// by a variant the swap retires starts over on the new Deployment.
 //
 // Errors. Control-plane calls answer in SageMaker's words with InvalidArgument or NotFound (the
 // API maps both to ValidationException): `Could not find endpoint "arn:..."`, `Cannot create
@@ -51,7 +51,8 @@
 //   kInvokeModelNotReady        429 ModelNotReadyException: a scaled-to-zero variant's instance
 //                               did not start within cold_start_timeout (or failed to load)
 //
-// Thread-safety: thread-safe. Control-plane changes are serialized by one mutex; Invoke takes none.
+// Thread-safety: thread-safe. Control-plane changes are serialized by one mutex; Invoke takes none
+// unless it holds a request for a cold start.
 // `db` and `store` must outlive the service; destroy the service (it joins its worker) before them.
 #pragma once
 
