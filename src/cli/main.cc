@@ -10,6 +10,7 @@
 #include "cli/command_util.h"
 #include "cli/explain_command.h"
 #include "cli/import_command.h"
+#include "cli/openmp_wait_policy.h"
 #include "cli/predict_command.h"
 #include "cli/profile_command.h"
 #include "cli/server_command.h"
@@ -36,6 +37,7 @@ int Fail(const kiln::Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  kiln::PreferPassiveOpenMpWaits(argc, argv);  // may re-execute the process; before the clock
   const auto start = std::chrono::steady_clock::now();
   CLI::App app{"Kiln: a self-hosted machine-learning platform"};
   app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
