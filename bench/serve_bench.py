@@ -6,7 +6,9 @@ synthetic data (seed 0). Requests: one CSV row each (`text/csv`), sent by Debian
 connections for the same duration to
   (k) a real Kiln server: the model uploaded to Kiln's S3 and deployed with boto3 (CreateModel with
       the sagemaker-xgboost image, CreateEndpointConfig, CreateEndpoint, the InService waiter);
-      wrk replays one request SigV4-signed by botocore (valid for 15 minutes),
+      wrk replays one request SigV4-signed by botocore (valid for 15 minutes): the headline row,
+  (u) the same on a second Kiln server started with --insecure-dev, wrk sending the request
+      unsigned: the HTTP + predict path without SigV4, so the table shows what signing costs,
   (a) gunicorn, 2 sync workers, a Flask app predicting with XGBoost's scikit-learn API,
   (b) nginx-light answering a fixed 200 body (2 worker processes): the ceiling of HTTP here.
 Kiln's answers are checked against XGBoost's own predictions before timing. Prints requests/s,
@@ -116,9 +118,10 @@ def stop(proc):
             proc.wait()
 
 
-def start_kiln(kiln, data_dir):
+def start_kiln(kiln, data_dir, insecure=False):
     env = dict(os.environ, KILN_ROOT_ACCESS_KEY_ID=AK, KILN_ROOT_SECRET_ACCESS_KEY=SK)
-    p = subprocess.Popen([kiln, "server", "--data-dir", data_dir, "--port", "0"],
+    p = subprocess.Popen([kiln, "server", "--data-dir", data_dir, "--port", "0"] +
+                         (["--insecure-dev"] if insecure else []),
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     for line in p.stdout:
         if line.startswith("listening on "):
@@ -254,37 +257,43 @@ def main():
         results = {}
         load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
-        # (k) Kiln
-        kiln, url = start_kiln(args.kiln, os.path.join(tmp, "kiln"))
-        procs.append(kiln)
-        port = int(url.rsplit(":", 1)[1])
-        runtime = deploy(url, model_path)
-        for i, row in enumerate(rows):
-            r = runtime.invoke_endpoint(EndpointName="bench", ContentType="text/csv",
-                                        Body=csv_row(row))
-            got = float(r["Body"].read().decode().split()[0])
-            if abs(got - want[i]) > 1e-5 * max(1.0, abs(want[i])):
-                raise SystemExit(f"Kiln answered {got} for row {i}, XGBoost {want[i]}")
+        # (k) Kiln, signed; (u) Kiln --insecure-dev, unsigned
         path = "/endpoints/bench/invocations"
-        headers = signed_headers(url, path, body)
-        status, answer = raw_post(port, path, headers, body)
-        if status != 200 or abs(float(answer.split()[0]) - want[0]) > 1e-5:
-            raise SystemExit(f"the signed wrk request got {status} {answer!r}")
-        script = os.path.join(tmp, "kiln.lua")
-        lua_script(path, headers, body, script)
-        perf = None
-        if args.perf:
-            perf = subprocess.Popen(["perf", "record", "-g", "-p", str(kiln.pid), "-o", args.perf,
-                                     "--", "sleep", str(args.duration)],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        results["kiln"] = run_wrk(port, script, args.duration, args.connections, kiln.pid)
-        if perf:
-            perf.wait()
-        stop(kiln)
+        for name, insecure in (("kiln", False), ("kiln_unsigned", True)):
+            kiln, url = start_kiln(args.kiln, os.path.join(tmp, name), insecure)
+            procs.append(kiln)
+            port = int(url.rsplit(":", 1)[1])
+            runtime = deploy(url, model_path)
+            if not insecure:
+                for i, row in enumerate(rows):
+                    r = runtime.invoke_endpoint(EndpointName="bench", ContentType="text/csv",
+                                                Body=csv_row(row))
+                    got = float(r["Body"].read().decode().split()[0])
+                    if abs(got - want[i]) > 1e-5 * max(1.0, abs(want[i])):
+                        raise SystemExit(f"Kiln answered {got} for row {i}, XGBoost {want[i]}")
+                headers = signed_headers(url, path, body)
+            else:
+                headers = {"Content-Type": "text/csv", "Accept": "text/csv"}
+            status, answer = raw_post(port, path, headers, body)
+            if status != 200 or abs(float(answer.split()[0]) - want[0]) > 1e-5:
+                raise SystemExit(f"the {name} wrk request got {status} {answer!r}")
+            script = os.path.join(tmp, f"{name}.lua")
+            lua_script(path, headers, body, script)
+            perf = None
+            if args.perf and not insecure:
+                perf = subprocess.Popen(["perf", "record", "-g", "-p", str(kiln.pid), "-o",
+                                         args.perf, "--", "sleep", str(args.duration)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            results[name] = run_wrk(port, script, args.duration, args.connections, kiln.pid)
+            if perf:
+                perf.wait()
+            stop(kiln)
         if args.only_kiln:
-            r = results["kiln"]
-            print(f"kiln: {r['rps']:.0f} requests/s, p50 {r['p50']:.3f} ms, p99 {r['p99']:.3f} ms, "
-                  f"server CPU {r['cpu_us']:.2f} us/request, non-2xx {r['non2xx']}")
+            for name in ("kiln", "kiln_unsigned"):
+                r = results[name]
+                print(f"{name}: {r['rps']:.0f} requests/s, p50 {r['p50']:.3f} ms, p99 "
+                      f"{r['p99']:.3f} ms, server CPU {r['cpu_us']:.2f} us/request, non-2xx "
+                      f"{r['non2xx']}")
             return
 
         # (a) gunicorn + Flask
@@ -327,7 +336,7 @@ def main():
             stop(p)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    k, g, n = results["kiln"], results["gunicorn"], results["nginx"]
+    k, u, g, n = results["kiln"], results["kiln_unsigned"], results["gunicorn"], results["nginx"]
     vs_gunicorn, vs_nginx = k["rps"] / g["rps"], k["rps"] / n["rps"]
     lines = [
         "InvokeEndpoint throughput: Kiln vs gunicorn+Flask vs nginx (bench/serve_bench.py)",
@@ -342,6 +351,7 @@ def main():
         f"{'non-2xx':>8}",
     ]
     for name, label in (("kiln", "kiln (SigV4, InvokeEndpoint)"),
+                        ("kiln_unsigned", "kiln --insecure-dev (unsigned)"),
                         ("gunicorn", "gunicorn -w 2 + Flask + XGBRegressor"),
                         ("nginx", "nginx, fixed 200 body")):
         r = results[name]
@@ -350,6 +360,9 @@ def main():
     lines += [
         "(CPU us/req: the server's user+system CPU time over the timed run per request answered,",
         " less sensitive than requests/s to what else runs on the machine)",
+        f"SigV4's cost: {k['cpu_us'] - u['cpu_us']:.2f} us/request of server CPU "
+        f"(signed {k['cpu_us']:.2f}, unsigned {u['cpu_us']:.2f}); the targets below are for the "
+        "signed row",
         "",
         f"kiln / gunicorn: {vs_gunicorn:.1f}x  (target >= 15x: "
         f"{'met' if vs_gunicorn >= 15 else 'NOT met'})",
@@ -366,7 +379,7 @@ def main():
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)
-    if k["non2xx"]:
+    if k["non2xx"] or u["non2xx"]:
         sys.exit("Kiln answered non-2xx responses under load")
 
 

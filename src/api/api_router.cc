@@ -123,6 +123,12 @@ HttpResponse ApiRouter::Handle(HttpRequest& request) {
         return JsonError(413, "ValidationException", body.error().message(), request.request_id);
       return HandleJson(request, *target, *body);
     }
+    if (runtime_ && request.path.starts_with("/endpoints/")) {
+      auto body = WholeBody(request, options_.max_json_body, body_storage);
+      if (!body.ok())
+        return JsonError(413, "ValidationException", body.error().message(), request.request_id);
+      return runtime_(request, *body);
+    }
     return s3_.Handle(request, nullptr);
   }
   if (err)

@@ -79,9 +79,10 @@ HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::s
   }
   HttpResponse r;
   r.body = std::move(out->body);
-  r.SetHeader("Content-Type", out->content_type);
-  r.SetHeader("x-Amzn-Invoked-Production-Variant", out->variant);
-  r.SetHeader("x-amzn-RequestId", request.request_id);
+  r.headers.reserve(3);  // distinct names: no SetHeader search, one allocation
+  r.headers.emplace_back("Content-Type", std::move(out->content_type));
+  r.headers.emplace_back("x-Amzn-Invoked-Production-Variant", std::move(out->variant));
+  r.headers.emplace_back("x-amzn-RequestId", request.request_id);
   return r;
 }
 

@@ -68,8 +68,9 @@ std::string Shown(std::string_view s) {
 }
 
 bool IsHeaderNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
+    return true;  // every name a client signs, in practice: no search of the symbol list
+  return std::string_view("!#$%&'*+.^_`|~").find(c) != std::string_view::npos;
 }
 
 // "<akid>/<yyyymmdd>/<region>/<service>/aws4_request" into out's scope fields.
@@ -250,10 +251,10 @@ std::optional<AuthError> ParsePresignedForm(const PresignParams& p, SignatureInf
 
 }  // namespace
 
-std::string UriEncode(std::string_view s, bool keep_slash) {
+namespace {
+
+void AppendUriEncoded(std::string_view s, bool keep_slash, std::string& out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -265,6 +266,14 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
       out.push_back(kHex[c & 15]);
     }
   }
+}
+
+}  // namespace
+
+std::string UriEncode(std::string_view s, bool keep_slash) {
+  std::string out;
+  out.reserve(s.size());
+  AppendUriEncoded(s, keep_slash, out);
   return out;
 }
 
@@ -353,27 +362,31 @@ std::string CanonicalRequest(const RequestHead& head, std::string_view service,
                              std::span<const std::string> signed_headers,
                              std::string_view payload_hash, bool presigned) {
   auto [path, query] = auth_internal::SplitRequestTarget(head.target);
+  // Built in one buffer: no string per part (this runs for every signed request).
   std::string out;
   out.reserve(512);
   out += head.method;
   out.push_back('\n');
-  out += service == "s3" ? std::string(path) : UriEncode(path, /*keep_slash=*/true);
+  if (service == "s3")
+    out += path;
+  else
+    AppendUriEncoded(path, /*keep_slash=*/true, out);
   out.push_back('\n');
-  out += auth_internal::CanonicalQuery(query, /*skip_signature=*/presigned);
+  if (!query.empty())
+    out += auth_internal::CanonicalQuery(query, /*skip_signature=*/presigned);
   out.push_back('\n');
-  std::string names;
-  names.reserve(128);
   for (const std::string& name : signed_headers) {
     out += name;
     out.push_back(':');
-    out += HeaderValue(head.headers, name, /*canonical=*/true).value_or("");
+    auth_internal::AppendHeaderValue(head.headers, name, /*canonical=*/true, &out);
     out.push_back('\n');
-    if (!names.empty())
-      names.push_back(';');
-    names += name;
   }
   out.push_back('\n');
-  out += names;
+  for (std::size_t i = 0; i < signed_headers.size(); ++i) {
+    if (i > 0)
+      out.push_back(';');
+    out += signed_headers[i];
+  }
   out.push_back('\n');
   out += payload_hash;
   return out;
@@ -384,13 +397,17 @@ namespace {
 constexpr std::size_t kSha256Bytes = 32;
 constexpr std::size_t kSha256Block = 64;
 
-void AppendHex(const unsigned char (&digest)[kSha256Bytes], std::string& out) {
+void HexInto(const unsigned char (&digest)[kSha256Bytes], char (&hex)[2 * kSha256Bytes]) {
   static constexpr char kHex[] = "0123456789abcdef";
-  char hex[2 * kSha256Bytes];
   for (std::size_t i = 0; i < kSha256Bytes; ++i) {
     hex[2 * i] = kHex[digest[i] >> 4];
     hex[2 * i + 1] = kHex[digest[i] & 15];
   }
+}
+
+void AppendHex(const unsigned char (&digest)[kSha256Bytes], std::string& out) {
+  char hex[2 * kSha256Bytes];
+  HexInto(digest, hex);
   out.append(hex, sizeof(hex));
 }
 
@@ -559,13 +576,13 @@ std::optional<AuthError> SigV4Verifier::Verify(const RequestHead& head, const Si
   string_to_sign += '\n';
   string_to_sign += info.amz_date;
   string_to_sign += '\n';
-  string_to_sign += auth_internal::CredentialScope(info.scope_date, info.region, info.service);
+  auth_internal::AppendCredentialScope(info.scope_date, info.region, info.service, &string_to_sign);
   string_to_sign += '\n';
   AppendHex(digest, string_to_sign);
   crypto_->SigningKey(*secret, info)->Sign(string_to_sign, digest);
-  std::string expected;
-  AppendHex(digest, expected);
-  if (!ConstantTimeEquals(expected, info.signature)) {
+  char expected[2 * kSha256Bytes];
+  HexInto(digest, expected);
+  if (!ConstantTimeEquals(std::string_view(expected, sizeof(expected)), info.signature)) {
     std::string names;
     for (const std::string& name : info.signed_headers)
       names += (names.empty() ? "" : ";") + name;

@@ -7,6 +7,8 @@ bool HeaderNameEquals(std::string_view a, std::string_view b) {
     return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     char x = a[i], y = b[i];
+    if (x == y)
+      continue;  // no case folding for equal bytes
     if (x >= 'A' && x <= 'Z')
       x = static_cast<char>(x - 'A' + 'a');
     if (y >= 'A' && y <= 'Z')

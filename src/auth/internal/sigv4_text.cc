@@ -55,7 +55,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size())
     return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (AsciiLower(a[i]) != AsciiLower(b[i]))
+    // Equal bytes need no case folding (the common case: names sent as signed, in lower case).
+    if (a[i] != b[i] && AsciiLower(a[i]) != AsciiLower(b[i]))
       return false;
   }
   return true;
@@ -73,20 +74,27 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::optional<std::string> HeaderValue(HeaderSpan headers, std::string_view name, bool canonical) {
-  std::optional<std::string> out;
+bool AppendHeaderValue(HeaderSpan headers, std::string_view name, bool canonical,
+                       std::string* out) {
+  bool found = false;
   for (const auto& [k, v] : headers) {
     if (!EqualsIgnoreCase(k, name))
       continue;
-    if (out.has_value())
+    if (found)
       out->push_back(',');
-    else
-      out.emplace();
+    found = true;
     if (canonical)
-      AppendCollapsed(v, &*out);
+      AppendCollapsed(v, out);
     else
       out->append(v);
   }
+  return found;
+}
+
+std::optional<std::string> HeaderValue(HeaderSpan headers, std::string_view name, bool canonical) {
+  std::string out;
+  if (!AppendHeaderValue(headers, name, canonical, &out))
+    return std::nullopt;
   return out;
 }
 
@@ -171,14 +179,20 @@ std::string FormatAmzDate(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+void AppendCredentialScope(std::string_view date, std::string_view region, std::string_view service,
+                           std::string* out) {
+  out->append(date);
+  out->push_back('/');
+  out->append(region);
+  out->push_back('/');
+  out->append(service);
+  out->append("/aws4_request");
+}
+
 std::string CredentialScope(std::string_view date, std::string_view region,
                             std::string_view service) {
-  std::string out(date);
-  out.push_back('/');
-  out += region;
-  out.push_back('/');
-  out += service;
-  out += "/aws4_request";
+  std::string out;
+  AppendCredentialScope(date, region, service, &out);
   return out;
 }
 

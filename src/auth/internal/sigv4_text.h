@@ -25,6 +25,9 @@ std::string_view Trim(std::string_view s);  // ASCII whitespace at both ends
 // the canonical headers of a SigV4 canonical request want.
 std::optional<std::string> HeaderValue(HeaderSpan headers, std::string_view name,
                                        bool canonical = false);
+// HeaderValue appended to `out` (nothing when absent) without a string of its own; false when the
+// header is absent.
+bool AppendHeaderValue(HeaderSpan headers, std::string_view name, bool canonical, std::string* out);
 
 // "/p/a?x=1" -> path "/p/a", query "x=1". The path is "/" when the target has none.
 struct SplitTarget {
@@ -47,6 +50,8 @@ std::string FormatAmzDate(std::chrono::system_clock::time_point t);
 // "<date>/<region>/<service>/aws4_request".
 std::string CredentialScope(std::string_view date, std::string_view region,
                             std::string_view service);
+void AppendCredentialScope(std::string_view date, std::string_view region, std::string_view service,
+                           std::string* out);
 
 // The hex signature of `canonical_request` under `secret` for the given scope (§1.1 steps 4-5).
 std::string ComputeSignature(std::string_view secret, std::string_view amz_date,
