@@ -301,7 +301,6 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
   }
 
   std::vector<std::string> features;
-  std::size_t usable = 0;  // features besides integer IDs
   for (const Column& c : table->columns) {
     if (c.name == options.target)
       continue;
@@ -309,22 +308,15 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
       result.dropped.emplace_back(c.name, "every value is missing");
       continue;
     }
-    // Integer IDs reach the pipelines: trees take them as numbers, since their order often
-    // follows time (see FeaturePipeline), and linear pipelines drop them.
-    if (c.is_id && c.type != ColumnType::kInteger) {
+    // Columns unique on (almost) every row are identifiers, not features (issue 2's contract):
+    // a model that splits on encounter_id learns when a row was recorded, not about the patient.
+    if (c.is_id) {
       result.dropped.emplace_back(c.name, "identifier (unique on almost every row)");
       continue;
     }
-    if (c.is_id) {
-      result.dropped.emplace_back(c.name,
-                                  "identifier: dropped for linear models; trees take "
-                                  "its order as a number");
-    } else {
-      ++usable;
-    }
     features.push_back(c.name);
   }
-  if (usable == 0) {
+  if (features.empty()) {
     return Status::InvalidArgument("no usable feature columns besides the target \"" +
                                    options.target + "\"");
   }

@@ -202,15 +202,7 @@ Result<Choice> ChooseEncoder(const Column& column, std::size_t rows, const Pipel
   const bool linear = spec.encoding == FeatureEncoding::kLinear;
   // Missingness alone informs trees (NaN) and linear models with indicators.
   const bool missing_informs = !linear || spec.missing_indicators;
-  // An integer ID unique per row is no key to group rows by, but its value often is a sequence
-  // number whose order carries information, such as when the row was recorded: on diabetes130us,
-  // HistGradientBoosting on ordinal codes scores log loss 0.8381 with encounter_id and 0.8536
-  // without (the readmission mix drifts over the years the IDs span). Trees see only its order, so
-  // they take it as a number (as AutoGluon keeps numeric columns and OpenML counts these as
-  // numeric features); one split on an arbitrary ID is noise that cross-validation and early
-  // stopping price in. Linear models would fit a slope to it, and text/categorical IDs have no
-  // order: those are dropped.
-  if (column.is_id && (linear || column.type != ColumnType::kInteger))
+  if (column.is_id)
     return Drop("ID column (unique per row)");
 
   if (IsNumberLike(column.type)) {

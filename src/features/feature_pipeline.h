@@ -19,9 +19,7 @@
 //   constant in training are left out. Linear: imputed and scaled like numeric.
 // - text: hashed TF-IDF over word tokens (`text_hash_dims` dimensions, "review~tfidf17") plus a
 //   token count ("review~tokens").
-// - ID columns (Column::is_id), constant and all-missing columns are dropped (dropped_features()),
-//   except that trees take integer IDs as numbers: their order is often information (a sequence
-//   number follows time).
+// - ID columns (Column::is_id), constant and all-missing columns are dropped (dropped_features()).
 //   Likely-ID columns (Column::likely_id) are never one-hot: trees take integer ones as numbers,
 //   everything else is target-encoded.
 //

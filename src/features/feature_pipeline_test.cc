@@ -193,33 +193,19 @@ TEST(FeaturePipelineTest, IdConstantAndAllMissingColumnsAreDropped) {
   Table t = MakeTable({id, Num("const", {5, 5, 5, 5}), Num("empty", {kNa, kNa, kNa, kNa}),
                        Cat("one_level", {"a", "a", "a", "a"}), Num("x", {1, 2, 3, 4}),
                        Num("five_or_missing", {5, kNa, 5, 5})});
-  FeaturePipeline linear = FitOk(t, Linear());
-  ASSERT_EQ(linear.dropped_features().size(), 4u);
-  EXPECT_EQ(linear.dropped_features()[0].name, "encounter_id");
-  EXPECT_EQ(linear.dropped_features()[0].reason, "ID column (unique per row)");
-  EXPECT_EQ(linear.dropped_features()[1].reason, "constant");
-  EXPECT_EQ(linear.dropped_features()[2].reason, "all values missing");
-  ASSERT_EQ(linear.input_schema().size(), 2u);
-  EXPECT_EQ(linear.input_schema()[0].name, "x");
-  // Linear: a single value with missing rows informs only through its indicator.
-  EXPECT_EQ(linear.output_names(), (std::vector<std::string>{"x", "five_or_missing_missing"}));
-
-  // Trees take an integer ID as a number: its order may follow time.
   FeaturePipeline tree = FitOk(t, PipelineSpec{});
-  EXPECT_EQ(tree.output_names(),
-            (std::vector<std::string>{"encounter_id", "x", "five_or_missing"}));
-  EXPECT_FALSE(tree.output_categorical()[0]);
-  ASSERT_EQ(tree.dropped_features().size(), 3u);
-  EXPECT_EQ(tree.dropped_features()[0].reason, "constant");
-}
-
-TEST(FeaturePipelineTest, TreesDropIdsThatAreNotIntegers) {
-  Column id = Cat("ticket", {"a7", "b2", "c9", "d4"});
-  id.is_id = true;
-  FeaturePipeline tree = FitOk(MakeTable({id, Num("x", {1, 2, 3, 4})}), PipelineSpec{});
-  EXPECT_EQ(tree.output_names(), (std::vector<std::string>{"x"}));
-  ASSERT_EQ(tree.dropped_features().size(), 1u);
+  EXPECT_EQ(tree.output_names(), (std::vector<std::string>{"x", "five_or_missing"}));
+  ASSERT_EQ(tree.dropped_features().size(), 4u);
+  EXPECT_EQ(tree.dropped_features()[0].name, "encounter_id");
   EXPECT_EQ(tree.dropped_features()[0].reason, "ID column (unique per row)");
+  EXPECT_EQ(tree.dropped_features()[1].reason, "constant");
+  EXPECT_EQ(tree.dropped_features()[2].reason, "all values missing");
+  ASSERT_EQ(tree.input_schema().size(), 2u);
+  EXPECT_EQ(tree.input_schema()[0].name, "x");
+
+  // Linear: a single value with missing rows informs only through its indicator.
+  FeaturePipeline linear = FitOk(t, Linear());
+  EXPECT_EQ(linear.output_names(), (std::vector<std::string>{"x", "five_or_missing_missing"}));
 }
 
 TEST(FeaturePipelineTest, FitFailsClearlyWhenEveryColumnIsDropped) {
