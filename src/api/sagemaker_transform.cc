@@ -4,6 +4,7 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
+#include "api/json_call.h"
 #include "api/json_errors.h"
 #include "transform/transform_job_service.h"
 
@@ -183,30 +184,8 @@ std::optional<HttpResponse> HandleTransformOperation(TransformJobService& servic
   }
   if (route == nullptr)
     return std::nullopt;
-  try {
-    json in = json::object();
-    if (body.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-      in = json::parse(body, nullptr, false);
-      if (in.is_discarded() || !in.is_object()) {
-        return JsonError(400, "SerializationException",
-                         "the request body of " + std::string(operation) + " is not a JSON object",
-                         request_id);
-      }
-    }
-    Result<json> out = route->fn(service, in);
-    if (!out.ok())
-      return JsonErrorFromStatus(out.error(), request_id);
-    HttpResponse r;
-    r.status = 200;
-    r.body = out->dump(-1, ' ', false, json::error_handler_t::replace);
-    r.SetHeader("Content-Type", "application/x-amz-json-1.1");
-    r.SetHeader("x-amzn-RequestId", request_id);
-    return r;
-  } catch (const std::exception& e) {
-    return JsonError(500, "InternalFailure",
-                     std::string("internal error in ") + std::string(operation) + ": " + e.what(),
-                     request_id);
-  }
+  return JsonCall(operation, body, request_id,
+                  [&](const json& in) { return route->fn(service, in); });
 }
 
 }  // namespace kiln
