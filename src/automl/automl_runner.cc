@@ -85,6 +85,13 @@ constexpr int kConvergedRepeats = 3;
 // saves, and OpenMP's spinning threads slow to a crawl on a busy machine.
 constexpr double kThreadedCells = 1e6;
 
+// Threads for one fit, and folds fitted at once: a small matrix fits on one thread and the
+// cores take folds in parallel instead (car: 10-fold XGBoost trials twice as fast on 2 cores).
+int FitThreads(const Matrix& m, int threads) {
+  return static_cast<double>(m.rows) * m.cols < kThreadedCells ? 1 : threads;
+}
+int FoldWorkers(const Matrix& m, int threads) { return FitThreads(m, threads) == 1 ? threads : 1; }
+
 int ChooseFolds(std::size_t rows) {
   if (rows > 50000)
     return 3;
@@ -468,12 +475,13 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
     } else {
       FitContext ctx;
       const Matrix& m = *matrices[s.pipeline];
-      ctx.num_threads = static_cast<double>(m.rows) * m.cols < kThreadedCells ? 1 : threads;
+      ctx.num_threads = FitThreads(m, threads);
       ctx.seed = options.seed + static_cast<std::uint64_t>(trial) * 101;
       e.fit_seed = ctx.seed;
       ctx.deadline = search_deadline();
-      Result<CandidateEvaluation> ev = evaluators[s.pipeline]->Evaluate(
-          **learner, ctx, /*share_time=*/evaluated.empty(), EarlyStops(hp));
+      Result<CandidateEvaluation> ev =
+          evaluators[s.pipeline]->Evaluate(**learner, ctx, /*share_time=*/evaluated.empty(),
+                                           EarlyStops(hp), FoldWorkers(m, threads));
       if (!ev.has_value()) {
         if (ev.error().code() == StatusCode::kDeadlineExceeded) {
           result.stop_reason = "time limit";
@@ -579,11 +587,11 @@ Result<AutoMLResult> RunAutoML(const Table& input, const AutoMLOptions& options,
         continue;
       FitContext ctx;
       const Matrix& m = *matrices[e.pipeline];
-      ctx.num_threads = static_cast<double>(m.rows) * m.cols < kThreadedCells ? 1 : threads;
+      ctx.num_threads = FitThreads(m, threads);
       ctx.seed = e.fit_seed + 7919ULL * r;
       ctx.deadline = deadline;
-      Result<CandidateEvaluation> ev =
-          evs[e.pipeline]->Evaluate(**learner, ctx, false, EarlyStops(e.fit_params));
+      Result<CandidateEvaluation> ev = evs[e.pipeline]->Evaluate(
+          **learner, ctx, false, EarlyStops(e.fit_params), FoldWorkers(m, threads));
       if (!ev.has_value()) {
         if (ev.error().code() == StatusCode::kDeadlineExceeded) {
           out_of_time = true;

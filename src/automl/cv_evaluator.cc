@@ -1,6 +1,9 @@
 #include "automl/cv_evaluator.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "model/kiln_model.h"
 
@@ -62,40 +65,84 @@ CvEvaluator::CvEvaluator(const Matrix& x, std::vector<bool> categorical, std::sp
 }
 
 Result<CandidateEvaluation> CvEvaluator::Evaluate(const Learner& learner, const FitContext& ctx,
-                                                  bool share_time,
-                                                  bool inner_early_stopping) const {
+                                                  bool share_time, bool inner_early_stopping,
+                                                  int fold_workers) const {
   using Clock = std::chrono::steady_clock;
   const int outputs = NumOutputs(task_, num_classes_);
+  const std::size_t n = folds_.size();
+  const std::size_t workers =
+      std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, fold_workers)), 1, n);
   CandidateEvaluation ev;
   ev.oof_margin.assign(rows_ * outputs, 0.0);
+  // Per-fold slots: whichever worker fits fold k writes only slot k and fold k's out-of-fold rows
+  // (disjoint from every other fold's), so the result does not depend on scheduling.
+  std::vector<std::shared_ptr<const Model>> models(n);
+  std::vector<double> scores(n, 0.0);
+  std::vector<char> hit(n, 0);
+  std::vector<Status> errors(n, Status::Ok());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
   auto t0 = Clock::now();
-  std::vector<double> margin;
-  for (std::size_t k = 0; k < folds_.size(); ++k) {
-    const FoldData& d = folds_[k];
-    const bool inner = inner_early_stopping && !d.y_stop.empty();
-    TrainSet train{inner ? &d.x_fit : &d.x_train, inner ? d.y_fit : d.y_train, {}, categorical_};
-    TrainSet valid{inner ? &d.x_stop : &d.x_valid, inner ? d.y_stop : d.y_valid, {}, categorical_};
-    FitContext fold_ctx = ctx;
-    fold_ctx.seed = ctx.seed + k;
-    if (share_time && ctx.deadline != Clock::time_point::max()) {
-      auto now = Clock::now();
-      auto left = ctx.deadline > now ? ctx.deadline - now : Clock::duration::zero();
-      fold_ctx.deadline = now + left / static_cast<long>(folds_.size() - k);
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<Model> model, learner.Fit(train, &valid, fold_ctx));
-    if (Clock::now() >= fold_ctx.deadline)
-      ev.hit_deadline = true;
-    model->PredictMargin(d.x_valid, &margin);
-    for (std::size_t i = 0; i < d.valid_rows.size(); ++i) {
-      for (int o = 0; o < outputs; ++o) {
-        ev.oof_margin[d.valid_rows[i] * outputs + o] = margin[i * outputs + o];
+  auto work = [&] {
+    std::vector<double> margin;
+    for (;;) {
+      if (stop.load(std::memory_order_relaxed))
+        return;
+      const std::size_t k = next.fetch_add(1);
+      if (k >= n)
+        return;
+      const FoldData& d = folds_[k];
+      const bool inner = inner_early_stopping && !d.y_stop.empty();
+      TrainSet train{inner ? &d.x_fit : &d.x_train, inner ? d.y_fit : d.y_train, {}, categorical_};
+      TrainSet valid{
+          inner ? &d.x_stop : &d.x_valid, inner ? d.y_stop : d.y_valid, {}, categorical_};
+      FitContext fold_ctx = ctx;
+      fold_ctx.seed = ctx.seed + k;
+      if (share_time && ctx.deadline != Clock::time_point::max()) {
+        // The time left is shared by the rounds of `workers` folds still to run.
+        auto now = Clock::now();
+        auto left = ctx.deadline > now ? ctx.deadline - now : Clock::duration::zero();
+        const auto rounds = static_cast<long>((n - k + workers - 1) / workers);
+        fold_ctx.deadline = now + left / rounds;
       }
+      Result<std::unique_ptr<Model>> model = learner.Fit(train, &valid, fold_ctx);
+      if (!model.has_value()) {
+        errors[k] = model.error();
+        stop = true;
+        return;
+      }
+      if (Clock::now() >= fold_ctx.deadline) {
+        hit[k] = 1;
+        if (!share_time)
+          stop = true;
+      }
+      (*model)->PredictMargin(d.x_valid, &margin);
+      for (std::size_t i = 0; i < d.valid_rows.size(); ++i) {
+        for (int o = 0; o < outputs; ++o) {
+          ev.oof_margin[d.valid_rows[i] * outputs + o] = margin[i * outputs + o];
+        }
+      }
+      scores[k] = ScoreMargins(metric_, task_, num_classes_, d.y_valid, margin);
+      models[k] = std::shared_ptr<const Model>(std::move(model).value());
     }
-    ev.fold_scores.push_back(ScoreMargins(metric_, task_, num_classes_, d.y_valid, margin));
-    ev.bag.push_back(std::shared_ptr<const Model>(std::move(model)));
-    if (!share_time && ev.hit_deadline && k + 1 < folds_.size()) {
+  };
+  if (workers == 1) {
+    work();
+  } else {
+    std::vector<std::jthread> pool;
+    for (std::size_t w = 0; w < workers; ++w)
+      pool.emplace_back(work);
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!errors[k].ok())
+      return errors[k];
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    if (models[k] == nullptr)
       return Status::DeadlineExceeded("time ran out during cross-validation");
-    }
+    ev.hit_deadline = ev.hit_deadline || hit[k] != 0;
+    ev.fold_scores.push_back(scores[k]);
+    ev.bag.push_back(std::move(models[k]));
   }
   ev.train_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return ev;

@@ -2,7 +2,8 @@
 // cross-validation, keeping its out-of-fold margins (for ensemble selection) and its fold models
 // (the candidate's final predictor is their bag: margins averaged).
 //
-// Not thread-safe; owned by the AutoML run. The fold matrices are cut once and reused by every
+// Evaluate may run folds on worker threads of its own; one Evaluate at a time. Owned by the AutoML
+// run. The fold matrices are cut once and reused by every
 // candidate on the same feature matrix.
 #pragma once
 
@@ -43,8 +44,13 @@ class CvEvaluator {
   // early-stops on the stopping part, never on the fold it is scored on: choosing the boosting
   // round on the scored fold makes the fold score optimistic, by more the smaller the fold (on
   // 60-row folds it lifted XGBoost's AUC above logistic regression's, which tunes nothing there).
+  //
+  // With fold_workers > 1, that many folds fit at once, each on its own thread (for fits that use
+  // one thread each: small data, where threading one fit costs more than it saves). Every fold
+  // keeps its own seed and result slot, so the evaluation is the same for any number of workers.
   Result<CandidateEvaluation> Evaluate(const Learner& learner, const FitContext& ctx,
-                                       bool share_time, bool inner_early_stopping = false) const;
+                                       bool share_time, bool inner_early_stopping = false,
+                                       int fold_workers = 1) const;
 
   Task task() const { return task_; }
   int num_classes() const { return num_classes_; }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <numeric>
 #include <random>
 
@@ -78,6 +79,61 @@ TEST(CvEvaluatorTest, InnerEarlyStoppingRemovesTheScoredFoldsOptimism) {
   EXPECT_GT(mean[0], 0.51) << "stopping on the scored fold should look better than chance";
   EXPECT_LT(mean[1], mean[0] - 0.02);
   EXPECT_NEAR(mean[1], 0.5, 0.04);
+}
+
+// Folds fitted on two worker threads give exactly the evaluation of one thread: same out-of-fold
+// margins, fold scores and fold models, in fold order.
+TEST(CvEvaluatorTest, ParallelFoldsGiveTheSameEvaluation) {
+  const std::size_t n = 400, p = 3;
+  std::mt19937_64 rng(11);
+  std::normal_distribution<float> feature(0, 1);
+  Matrix x(n, p);
+  for (float& v : x.values)
+    v = feature(rng);
+  std::vector<float> y(n);
+  for (std::size_t i = 0; i < n; ++i)
+    y[i] = x.values[i * p] + 0.5f * x.values[i * p + 1] > 0 ? 1.0f : 0.0f;
+  std::vector<Fold> folds = MakeFolds(Task::kBinary, y, 5, 2);
+  CvEvaluator ev(x, {}, y, folds, Task::kBinary, 2, Metric::kLogLoss);
+  auto learner =
+      MakeLearner("xgboost", {{"num_round", "40"}, {"subsample", "0.8"}}, Task::kBinary, 2);
+  ASSERT_TRUE(learner.has_value()) << learner.error().message();
+  FitContext ctx;
+  ctx.seed = 5;
+  Result<CandidateEvaluation> one = ev.Evaluate(**learner, ctx, false, false, 1);
+  Result<CandidateEvaluation> two = ev.Evaluate(**learner, ctx, false, false, 2);
+  ASSERT_TRUE(one.has_value()) << one.error().message();
+  ASSERT_TRUE(two.has_value()) << two.error().message();
+  EXPECT_EQ(one->oof_margin, two->oof_margin);
+  EXPECT_EQ(one->fold_scores, two->fold_scores);
+  ASSERT_EQ(two->bag.size(), 5u);
+  std::vector<double> a, b;
+  for (std::size_t k = 0; k < 5; ++k) {
+    one->bag[k]->PredictMargin(x, &a);
+    two->bag[k]->PredictMargin(x, &b);
+    EXPECT_EQ(a, b) << "fold " << k;
+  }
+}
+
+// A deadline that has passed: with share_time off, the evaluation fails rather than returning a
+// candidate with missing folds, whatever the number of workers.
+TEST(CvEvaluatorTest, ParallelFoldsReportAPassedDeadline) {
+  const std::size_t n = 200;
+  Matrix x(n, 1);
+  std::vector<float> y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x.values[i] = static_cast<float>(i);
+    y[i] = i % 2 == 0 ? 1.0f : 0.0f;
+  }
+  std::vector<Fold> folds = MakeFolds(Task::kBinary, y, 5, 2);
+  CvEvaluator ev(x, {}, y, folds, Task::kBinary, 2, Metric::kLogLoss);
+  auto learner = MakeLearner("xgboost", {{"num_round", "20"}}, Task::kBinary, 2);
+  ASSERT_TRUE(learner.has_value());
+  FitContext ctx;
+  ctx.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  Result<CandidateEvaluation> r = ev.Evaluate(**learner, ctx, false, false, 2);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), StatusCode::kDeadlineExceeded);
 }
 
 }  // namespace

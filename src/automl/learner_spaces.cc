@@ -51,9 +51,11 @@ LearnerSpace Xgboost(std::size_t rows) {
   double first_eta = rows > 50000 ? 0.15 : 0.1;
   s.portfolio = {
       {first_eta, 6, 1, 0.8, 0.8, 1, 1e-4, 0},
-      // Little regularization: lets leaves grow confident on (nearly) deterministic targets, where
-      // XGBoost's hessian-based min_child_weight otherwise stops refining.
-      {0.1, 6, 0.01, 1.0, 1.0, 0.01, 1e-4, 0},
+      // Shallow, fast and little regularized: lets leaves grow confident on (nearly)
+      // deterministic targets built of low-order interactions, where XGBoost's hessian-based
+      // min_child_weight otherwise stops refining (car: test log loss 0.0004 with depth 3, 0.024
+      // with depth 6 and the same regularization); eta 0.3 keeps it a cheap trial elsewhere.
+      {0.3, 3, 0.01, 1.0, 1.0, 0.01, 1e-4, 0},
       {0.05, 4, 1, 0.9, 0.7, 1, 1e-4, 0},
       {0.08, 8, 3, 0.7, 0.5, 5, 1e-4, 0},
       {0.03, 3, 0.5, 1.0, 0.6, 0.1, 1e-4, 1},
