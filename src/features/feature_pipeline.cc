@@ -181,7 +181,16 @@ struct Choice {
   std::optional<Encoder> encoder;
   std::vector<double> oof;
   std::string drop_reason;
+  // Trees, key-like columns: a count encoder beside `encoder`, with the training rows' counts.
+  std::optional<Encoder> count;
+  std::vector<double> count_train;
 };
+
+// Adds the group-size column of a key-like column to a tree encoding's choice.
+Choice WithCount(Choice c, const CategoricalView& view) {
+  c.count = features_internal::FitCount(view, &c.count_train);
+  return c;
+}
 
 Choice Drop(std::string reason) {
   Choice c;
@@ -229,11 +238,14 @@ Result<Choice> ChooseEncoder(const Column& column, std::size_t rows, const Pipel
       return Drop("constant");
     const bool integral = column.type != ColumnType::kNumeric;
     if (column.likely_id && (linear || !integral)) {
-      return Target(features_internal::MakeNumericKeyView(column, rows), column, target, linear,
-                    spec);
+      CategoricalView keys = features_internal::MakeNumericKeyView(column, rows);
+      ASSIGN_OR_RETURN(Choice c, Target(keys, column, target, linear, spec));
+      return linear ? c : WithCount(std::move(c), keys);
     }
     Choice c;
     c.encoder = features_internal::FitNumeric(column.values, linear, spec);
+    if (column.likely_id && !linear)
+      return WithCount(std::move(c), features_internal::MakeNumericKeyView(column, rows));
     return c;
   }
 
@@ -249,13 +261,13 @@ Result<Choice> ChooseEncoder(const Column& column, std::size_t rows, const Pipel
   }
   if (view.size() < 2 && !(view.missing > 0 && missing_informs))
     return Drop("constant");
-  if (column.likely_id)
-    return Target(view, column, target, linear, spec);
+  if (column.likely_id ||
+      (!linear && view.size() > static_cast<std::size_t>(spec.max_native_levels))) {
+    ASSIGN_OR_RETURN(Choice c, Target(view, column, target, linear, spec));
+    return linear ? c : WithCount(std::move(c), view);
+  }
   Choice c;
   if (!linear) {
-    if (view.size() > static_cast<std::size_t>(spec.max_native_levels)) {
-      return Target(view, column, target, linear, spec);
-    }
     c.encoder = features_internal::FitOrdinal(view);
     return c;
   }
@@ -302,7 +314,8 @@ Result<FeaturePipeline> FeaturePipeline::Fit(const Table& table,
   p.spec_ = spec;
   auto fitted = std::make_shared<FittedColumns>();
   TargetSource target(task, num_classes, y, seed, spec);
-  std::vector<std::pair<std::size_t, std::vector<double>>> oof;  // (encoder, training encodings)
+  std::vector<std::pair<std::size_t, std::vector<double>>> oof;     // (encoder, training encodings)
+  std::vector<std::pair<std::size_t, std::vector<double>>> counts;  // (encoder, training counts)
   std::unordered_set<std::string> seen;
   for (const std::string& name : features) {
     if (!seen.insert(name).second) {
@@ -321,8 +334,12 @@ Result<FeaturePipeline> FeaturePipeline::Fit(const Table& table,
     if (std::holds_alternative<TargetEncoder>(*choice.encoder)) {
       oof.emplace_back(fitted->columns.size(), std::move(choice.oof));
     }
-    fitted->columns.push_back(
-        {static_cast<int>(p.input_schema_.size()), 0, std::move(*choice.encoder)});
+    const int input = static_cast<int>(p.input_schema_.size());
+    fitted->columns.push_back({input, 0, std::move(*choice.encoder)});
+    if (choice.count) {
+      counts.emplace_back(fitted->columns.size(), std::move(choice.count_train));
+      fitted->columns.push_back({input, 0, std::move(*choice.count)});
+    }
     p.input_schema_.push_back({name, column.type});
   }
   if (fitted->columns.empty()) {
@@ -341,6 +358,12 @@ Result<FeaturePipeline> FeaturePipeline::Fit(const Table& table,
     for (const auto& [i, values] : oof) {
       const ColumnEncoder& ce = p.fitted_->columns[i];
       std::get<TargetEncoder>(ce.encoder).Write(values, ctx, ce.first_output);
+    }
+    // Training rows are in training already: their own group size, not one more (Apply's +1).
+    for (const auto& [i, values] : counts) {
+      const std::size_t col = p.fitted_->columns[i].first_output;
+      for (std::size_t r = 0; r < rows; ++r)
+        ctx.Put(r, col, static_cast<float>(values[r]));
     }
   }
   return p;

@@ -22,6 +22,11 @@
 // - ID columns (Column::is_id), constant and all-missing columns are dropped (dropped_features()).
 //   Likely-ID columns (Column::likely_id) are never one-hot: trees take integer ones as numbers,
 //   everything else is target-encoded.
+// - key-like columns, trees only: likely-ID columns and categoricals target-encoded for having too
+//   many levels also get their group size ("patient_nbr~count"): the number of training rows with
+//   the row's value. A new row counts itself (training count + 1; 1 when unseen), so it means
+//   what a training row's count means. Missing -> NaN. (diabetes130us: how many encounters a
+//   patient has predicts readmission; log loss 0.854 -> 0.70 with scikit-learn's HGB.)
 //
 // Values that are not finite (+-inf) count as missing. Unseen categories and missing values at
 // predict time are handled (never an error). The linear encoding never outputs NaN.
@@ -69,6 +74,7 @@ struct PipelineSpec {
 namespace features_internal {
 struct FittedColumns;  // the per-column encoders; private to src/features
 }  // namespace features_internal
+class CompiledPipeline;  // compiled_pipeline.h
 
 // A requested feature column that Fit left out, and why (e.g. "ID column", "constant").
 struct DroppedFeature {
@@ -110,6 +116,8 @@ class FeaturePipeline {
   static Result<FeaturePipeline> Load(const nlohmann::json& in);
 
  private:
+  friend class CompiledPipeline;  // compiles the fitted encoders
+
   // Adopts fitted encoders: numbers their outputs and fills output_names_, output_source_ and
   // output_categorical_.
   void Install(std::shared_ptr<features_internal::FittedColumns> fitted);

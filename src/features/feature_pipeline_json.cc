@@ -5,7 +5,8 @@
 //    "input_schema": [{"name": "age", "type": "numeric"}, ...],
 //    "dropped": [{"name": "encounter_id", "reason": "ID column (unique per row)"}, ...],
 //    "columns": [{"input": <index into input_schema>, "encoder": <kind>, ...fitted state}, ...]}
-// with one "columns" entry per used input column, in output order; its kind is one of
+// with one "columns" entry per used input column (two for key-like columns of tree pipelines: the
+// encoder, then its count), in output order; its kind is one of
 //   numeric  : linear, emit_value, indicator, fill, center, scale
 //   ordinal  : levels
 //   onehot   : levels, rare, missing
@@ -13,6 +14,8 @@
 //              ((levels + 1) x outputs, last row = missing), prior, linear, center[], scale[]
 //   datetime : parts, linear, indicator, fill[], center[], scale[]
 //   text     : dims, idf, linear, count_center, count_scale
+//   count    : levels (or keys), counts (training rows per level); a second entry for its input,
+//              after that input's main encoder
 // Output names are derived from the encoders on Load, so they cannot disagree with them.
 #include <cmath>
 #include <memory>
@@ -96,6 +99,16 @@ json SaveEncoder(const TargetEncoder& e) {
   json out{{"encoder", "target"},         {"outputs", e.num_outputs}, {"labels", e.output_labels},
            {"encoding", e.encoding},      {"prior", e.prior},         {"linear", e.linear},
            {"center", Centers(e.affine)}, {"scale", Scales(e.affine)}};
+  if (e.numeric_keys) {
+    out["keys"] = e.keys;
+  } else {
+    out["levels"] = e.levels;
+  }
+  return out;
+}
+
+json SaveEncoder(const CountEncoder& e) {
+  json out{{"encoder", "count"}, {"counts", e.counts}};
   if (e.numeric_keys) {
     out["keys"] = e.keys;
   } else {
@@ -262,6 +275,23 @@ Result<Encoder> LoadEncoder(const json& j, ColumnType type, const std::string& w
     RETURN_IF_ERROR(CheckFinite(where, e.prior));
     e.linear = Get<bool>(j, "linear");
     ASSIGN_OR_RETURN(e.affine, LoadAffines(j, where, e.linear ? k : 0));
+    e.BuildIndex();
+    return Encoder(std::move(e));
+  }
+  if (kind == "count") {
+    CountEncoder e;
+    e.numeric_keys = j.contains("keys");
+    RETURN_IF_ERROR(require(e.numeric_keys ? number_like : coded));
+    if (e.numeric_keys) {
+      e.keys = Get<std::vector<double>>(j, "keys");
+      RETURN_IF_ERROR(CheckFinite(where, e.keys));
+    } else {
+      e.levels = Get<std::vector<std::string>>(j, "levels");
+    }
+    e.counts = Get<std::vector<double>>(j, "counts");
+    if (e.counts.size() != e.num_levels())
+      return Bad(where, "counts do not match the levels");
+    RETURN_IF_ERROR(CheckFinite(where, e.counts));
     e.BuildIndex();
     return Encoder(std::move(e));
   }

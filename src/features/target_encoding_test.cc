@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,8 @@ TEST(FeaturePipelineTest, TreeEncodingTargetEncodesColumnsAboveMaxNativeLevels) 
   spec.target_smoothing = 2;
   std::vector<float> y = {1, 3, 5, 7, 9};
   FeaturePipeline p = FitOk(t, spec, Task::kRegression, 0, y);
-  EXPECT_EQ(p.output_names(), (std::vector<std::string>{"c~te"}));
-  EXPECT_EQ(p.output_categorical(), (std::vector<bool>{false}));
+  EXPECT_EQ(p.output_names(), (std::vector<std::string>{"c~te", "c~count"}));
+  EXPECT_EQ(p.output_categorical(), (std::vector<bool>{false, false}));
   Matrix m = TransformOk(p, MakeTable({Cat("c", {"a", "unseen", kMissing})}));
   const double prior = 5.0;
   EXPECT_FLOAT_EQ(m.at(0, 0), (4 + 2 * prior) / (2 + 2));
@@ -73,7 +74,8 @@ TEST(FeaturePipelineTest, LikelyIdColumnsAreNeverOneHot) {
   std::vector<float> y = {1, 0, 1, 0, 0, 1};
   FeaturePipeline tree = FitOk(t, PipelineSpec{}, Task::kBinary, 2, y);
   EXPECT_EQ(tree.output_names(),
-            (std::vector<std::string>{"patient~te", "patient_nbr", "amount~te"}));
+            (std::vector<std::string>{"patient~te", "patient~count", "patient_nbr",
+                                      "patient_nbr~count", "amount~te", "amount~count"}));
   FeaturePipeline linear = FitOk(t, Linear(), Task::kBinary, 2, y);
   EXPECT_EQ(linear.output_names(),
             (std::vector<std::string>{"patient~te", "patient_nbr~te", "amount~te"}));
@@ -81,6 +83,49 @@ TEST(FeaturePipelineTest, LikelyIdColumnsAreNeverOneHot) {
   Matrix m = TransformOk(linear, t);
   EXPECT_EQ(m.at(0, 1), m.at(2, 1));
   EXPECT_EQ(m.at(0, 0), m.at(0, 1));
+}
+
+// Key-like columns give trees their group size: training rows get their own count, a new row its
+// level's count plus itself (1 when unseen); missing stays missing; linear pipelines get none.
+TEST(FeaturePipelineTest, KeyLikeColumnsGetTheirGroupSizeForTrees) {
+  Column patient = Num("patient_nbr", {11, 12, 11, 13, 12, 11, kNa}, ColumnType::kInteger);
+  patient.likely_id = true;
+  Column code = Cat("diag", {"d1", "d2", "d1", "d3", "d2", "d1", kMissing});
+  Table t = MakeTable({patient, code});
+  std::vector<float> y = {1, 0, 1, 0, 0, 1, 0};
+  PipelineSpec spec;
+  spec.max_native_levels = 2;  // diag's 3 levels are too many to split on: target + count
+  Matrix train;
+  FeaturePipeline p = FitOk(t, spec, Task::kBinary, 2, y, &train);
+  ASSERT_EQ(p.output_names(), (std::vector<std::string>{"patient_nbr", "patient_nbr~count",
+                                                        "diag~te", "diag~count"}));
+  EXPECT_EQ(p.output_source(), (std::vector<int>{0, 0, 1, 1}));
+  const std::vector<float> own = {3, 2, 3, 1, 2, 3};
+  for (std::size_t r = 0; r < 6; ++r) {
+    EXPECT_EQ(train.at(r, 1), own[r]) << r;
+    EXPECT_EQ(train.at(r, 3), own[r]) << r;
+  }
+  EXPECT_TRUE(std::isnan(train.at(6, 1)));
+  EXPECT_TRUE(std::isnan(train.at(6, 3)));
+  Table fresh = MakeTable({Num("patient_nbr", {11, 99, kNa}, ColumnType::kInteger),
+                           Cat("diag", {"d2", "unseen", kMissing})});
+  Matrix m = TransformOk(p, fresh);
+  EXPECT_EQ(m.at(0, 1), 4.0f);
+  EXPECT_EQ(m.at(1, 1), 1.0f);
+  EXPECT_TRUE(std::isnan(m.at(2, 1)));
+  EXPECT_EQ(m.at(0, 3), 3.0f);
+  EXPECT_EQ(m.at(1, 3), 1.0f);
+  EXPECT_TRUE(std::isnan(m.at(2, 3)));
+  // Saved and loaded, it encodes the same.
+  nlohmann::json saved;
+  p.Save(&saved);
+  Result<FeaturePipeline> loaded = FeaturePipeline::Load(saved);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_TRUE(SameBytes(TransformOk(*loaded, fresh), m));
+  // Linear pipelines: no counts.
+  FeaturePipeline linear = FitOk(t, Linear(), Task::kBinary, 2, y);
+  for (const std::string& name : linear.output_names())
+    EXPECT_EQ(name.find("~count"), std::string::npos) << name;
 }
 
 TEST(FeaturePipelineTest, OutOfFoldTargetEncodingHasNoSelfLeak) {
@@ -102,9 +147,11 @@ TEST(FeaturePipelineTest, OutOfFoldTargetEncodingHasNoSelfLeak) {
   const double prior = (40.0 + 100.0) / 41.0;
   EXPECT_FLOAT_EQ(full.at(40, 0), (100.0 + 10 * prior) / (1 + 10));
   EXPECT_NE(train.at(40, 0), full.at(40, 0));
-  // Non-target-encoded columns are the same in both.
+  // Columns that are neither target-encoded nor group sizes are the same in both.
+  const int x = Col(p, "x");
+  ASSERT_GE(x, 0);
   for (std::size_t r = 0; r < 41; ++r)
-    EXPECT_EQ(train.at(r, 1), full.at(r, 1));
+    EXPECT_EQ(train.at(r, x), full.at(r, x));
 }
 
 TEST(FeaturePipelineTest, OutOfFoldEncodingsDependOnlyOnTheSeed) {
@@ -138,8 +185,8 @@ TEST(FeaturePipelineTest, MulticlassTargetEncodingHasOneColumnPerClass) {
   Matrix train;
   FeaturePipeline p = FitOk(t, spec, Task::kMulticlass, 3, y, &train);
   EXPECT_EQ(p.output_names(),
-            (std::vector<std::string>{"diag~te:<30", "diag~te:>30", "diag~te:NO"}));
-  EXPECT_EQ(p.output_source(), (std::vector<int>{0, 0, 0}));
+            (std::vector<std::string>{"diag~te:<30", "diag~te:>30", "diag~te:NO", "diag~count"}));
+  EXPECT_EQ(p.output_source(), (std::vector<int>{0, 0, 0, 0}));
   Matrix m = TransformOk(p, MakeTable({Cat("diag", {"b", "new", kMissing})}));
   const double prior[3] = {1.0 / 6, 2.0 / 6, 3.0 / 6};
   EXPECT_FLOAT_EQ(m.at(0, 0), (0 + prior[0]) / 3);
@@ -160,7 +207,7 @@ TEST(FeaturePipelineTest, MulticlassOutputNamesDefaultToClassIndices) {
   PipelineSpec spec;
   spec.max_native_levels = 1;
   FeaturePipeline p = FitOk(t, spec, Task::kMulticlass, 2, {0, 1, 1});
-  EXPECT_EQ(p.output_names(), (std::vector<std::string>{"c~te:0", "c~te:1"}));
+  EXPECT_EQ(p.output_names(), (std::vector<std::string>{"c~te:0", "c~te:1", "c~count"}));
 }
 
 TEST(FeaturePipelineTest, TargetEncodingWithoutATargetIsAnError) {

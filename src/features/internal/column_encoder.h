@@ -165,6 +165,28 @@ struct TargetEncoder {
 TargetEncoder FitTarget(const CategoricalView& view, const TargetContext& target, bool linear,
                         const PipelineSpec& spec, std::vector<double>* oof);
 
+// Trees, key-like columns (likely IDs such as patient_nbr, and categoricals with too many levels to
+// split on natively): how many training rows share the row's value (`<col>~count`), i.e. how big
+// the row's group is. A new row counts itself: it gets its level's training count + 1 (1 when
+// unseen), the size its group would have had it been in training, which is what each training
+// row's own count (written by Fit, see FitCount) means. Missing -> NaN.
+struct CountEncoder {
+  bool numeric_keys = false;
+  std::vector<std::string> levels;  // when !numeric_keys
+  std::vector<double> keys;         // when numeric_keys
+  std::vector<double> counts;       // per level, training rows
+
+  LevelIndex level_index;                     // built by BuildIndex()
+  std::unordered_map<double, int> key_index;  // built by BuildIndex()
+
+  std::size_t num_levels() const { return numeric_keys ? keys.size() : levels.size(); }
+  void BuildIndex();
+  void AppendOutputs(const std::string& column, OutputList* out) const;
+  void Apply(const Column& column, const ApplyContext& ctx, std::size_t first) const;
+};
+// Fits on the training rows and stores in `*train` their own counts (NaN when missing).
+CountEncoder FitCount(const CategoricalView& view, std::vector<double>* train);
+
 // Datetime (seconds since the epoch): year, month, day, day of week (Monday = 0), hour (when any
 // training value has a time of day) and fractional days since the epoch; parts constant in training
 // are left out. Trees: NaN when missing. Linear: each part imputed with its training median, scaled
@@ -205,7 +227,7 @@ TextEncoder FitText(const Column& column, std::size_t num_rows, bool linear,
                     const PipelineSpec& spec);
 
 using Encoder = std::variant<NumericEncoder, OrdinalEncoder, OneHotEncoder, TargetEncoder,
-                             DatetimeEncoder, TextEncoder>;
+                             DatetimeEncoder, TextEncoder, CountEncoder>;
 
 // One fitted input column: which input_schema() entry it reads and where its outputs start.
 struct ColumnEncoder {
