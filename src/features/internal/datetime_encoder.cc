@@ -5,6 +5,7 @@
 
 #include "features/feature_pipeline.h"
 #include "features/internal/column_encoder.h"
+#include "features/internal/value_encoding.h"
 
 namespace kiln::features_internal {
 namespace {
@@ -114,23 +115,26 @@ void DatetimeEncoder::AppendOutputs(const std::string& column, OutputList* out) 
     out->Add(column + "_missing");
 }
 
+void EncodeDatetimeValue(const DatetimeEncoder& e, double seconds, double clip, float* out) {
+  const bool usable = UsableTime(seconds);
+  for (std::size_t j = 0; j < e.parts.size(); ++j) {
+    if (!e.linear) {
+      out[j] = usable ? ToFloat(DatePartValue(seconds, e.parts[j]))
+                      : std::numeric_limits<float>::quiet_NaN();
+    } else {
+      const double v = usable ? DatePartValue(seconds, e.parts[j]) : e.fill[j];
+      out[j] = e.affine[j].Apply(v, clip);
+    }
+  }
+  if (e.indicator)
+    out[e.parts.size()] = usable ? 0.0f : 1.0f;
+}
+
 void DatetimeEncoder::Apply(const Column& column, const ApplyContext& ctx,
                             std::size_t first) const {
-  const float nan = std::numeric_limits<float>::quiet_NaN();
-  for (std::size_t r = 0; r < ctx.out->rows; ++r) {
-    double s = column.values[r];
-    bool usable = UsableTime(s);
-    for (std::size_t j = 0; j < parts.size(); ++j) {
-      if (!linear) {
-        ctx.Put(r, first + j, usable ? ToFloat(DatePartValue(s, parts[j])) : nan);
-      } else {
-        double v = usable ? DatePartValue(s, parts[j]) : fill[j];
-        ctx.Put(r, first + j, affine[j].Apply(v, ctx.clip));
-      }
-    }
-    if (indicator)
-      ctx.Put(r, first + parts.size(), usable ? 0.0f : 1.0f);
-  }
+  Matrix& out = *ctx.out;
+  for (std::size_t r = 0; r < out.rows; ++r)
+    EncodeDatetimeValue(*this, column.values[r], ctx.clip, &out.values[r * out.cols + first]);
 }
 
 }  // namespace kiln::features_internal

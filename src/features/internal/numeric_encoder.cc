@@ -4,6 +4,7 @@
 
 #include "features/feature_pipeline.h"
 #include "features/internal/column_encoder.h"
+#include "features/internal/value_encoding.h"
 
 namespace kiln::features_internal {
 
@@ -39,25 +40,22 @@ void NumericEncoder::AppendOutputs(const std::string& column, OutputList* out) c
     out->Add(column + "_missing");
 }
 
-void NumericEncoder::Apply(const Column& column, const ApplyContext& ctx, std::size_t first) const {
-  const std::size_t rows = ctx.out->rows;
-  if (!linear) {
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    for (std::size_t r = 0; r < rows; ++r) {
-      double v = column.values[r];
-      ctx.Put(r, first, IsMissingValue(v) ? nan : ToFloat(v));
-    }
+void EncodeNumericValue(const NumericEncoder& e, double v, double clip, float* out) {
+  const bool missing = IsMissingValue(v);
+  if (!e.linear) {
+    out[0] = missing ? std::numeric_limits<float>::quiet_NaN() : ToFloat(v);
     return;
   }
-  const std::size_t indicator_col = first + (emit_value ? 1 : 0);
-  for (std::size_t r = 0; r < rows; ++r) {
-    double v = column.values[r];
-    bool missing = IsMissingValue(v);
-    if (emit_value)
-      ctx.Put(r, first, affine.Apply(missing ? fill : v, ctx.clip));
-    if (indicator)
-      ctx.Put(r, indicator_col, missing ? 1.0f : 0.0f);
-  }
+  if (e.emit_value)
+    out[0] = e.affine.Apply(missing ? e.fill : v, clip);
+  if (e.indicator)
+    out[e.emit_value ? 1 : 0] = missing ? 1.0f : 0.0f;
+}
+
+void NumericEncoder::Apply(const Column& column, const ApplyContext& ctx, std::size_t first) const {
+  Matrix& out = *ctx.out;
+  for (std::size_t r = 0; r < out.rows; ++r)
+    EncodeNumericValue(*this, column.values[r], ctx.clip, &out.values[r * out.cols + first]);
 }
 
 }  // namespace kiln::features_internal

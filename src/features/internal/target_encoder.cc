@@ -3,6 +3,7 @@
 
 #include "features/feature_pipeline.h"
 #include "features/internal/column_encoder.h"
+#include "features/internal/value_encoding.h"
 
 namespace kiln::features_internal {
 namespace {
@@ -131,12 +132,9 @@ void TargetEncoder::AppendOutputs(const std::string& column, OutputList* out) co
 void TargetEncoder::Write(std::span<const double> raw, const ApplyContext& ctx,
                           std::size_t first) const {
   const std::size_t k = static_cast<std::size_t>(num_outputs);
-  for (std::size_t r = 0; r < ctx.out->rows; ++r) {
-    for (std::size_t j = 0; j < k; ++j) {
-      double v = raw[r * k + j];
-      ctx.Put(r, first + j, linear ? affine[j].Apply(v, ctx.clip) : ToFloat(v));
-    }
-  }
+  Matrix& out = *ctx.out;
+  for (std::size_t r = 0; r < out.rows; ++r)
+    EncodeTargetValues(*this, &raw[r * k], ctx.clip, &out.values[r * out.cols + first]);
 }
 
 void TargetEncoder::Apply(const Column& column, const ApplyContext& ctx, std::size_t first) const {
@@ -166,12 +164,14 @@ void TargetEncoder::Apply(const Column& column, const ApplyContext& ctx, std::si
       }
     }
   }
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t j = 0; j < k; ++j) {
-      double v = source[r][j];
-      ctx.Put(r, first + j, linear ? affine[j].Apply(v, ctx.clip) : ToFloat(v));
-    }
-  }
+  Matrix& out = *ctx.out;
+  for (std::size_t r = 0; r < rows; ++r)
+    EncodeTargetValues(*this, source[r], ctx.clip, &out.values[r * out.cols + first]);
+}
+
+void EncodeTargetValues(const TargetEncoder& e, const double* source, double clip, float* out) {
+  for (int j = 0; j < e.num_outputs; ++j)
+    out[j] = e.linear ? e.affine[j].Apply(source[j], clip) : ToFloat(source[j]);
 }
 
 }  // namespace kiln::features_internal

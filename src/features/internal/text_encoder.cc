@@ -5,13 +5,10 @@
 
 #include "features/feature_pipeline.h"
 #include "features/internal/column_encoder.h"
+#include "features/internal/value_encoding.h"
 
 namespace kiln::features_internal {
 namespace {
-
-bool IsTokenByte(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
 
 // Per entry of column.levels: its token buckets and token count (computed once per distinct text).
 struct LevelTokens {
@@ -39,22 +36,7 @@ bool ValidCode(const Column& column, std::size_t row) {
 std::size_t HashTokens(std::string_view text, int dims, std::vector<std::pair<int, int>>* buckets) {
   buckets->clear();
   std::vector<int> hashed;
-  std::string token;
-  auto flush = [&] {
-    if (token.empty())
-      return;
-    hashed.push_back(static_cast<int>(Fnv1a64(token) % static_cast<std::uint64_t>(dims)));
-    token.clear();
-  };
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (!IsTokenByte(c)) {
-      flush();
-      continue;
-    }
-    token.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : ch);
-  }
-  flush();
+  ForEachTokenBucket(text, dims, [&](int b) { hashed.push_back(b); });
   std::sort(hashed.begin(), hashed.end());
   for (int b : hashed) {
     if (!buckets->empty() && buckets->back().first == b) {
@@ -115,9 +97,8 @@ void TextEncoder::Apply(const Column& column, const ApplyContext& ctx, std::size
       norm += w * w;
     }
     norm = std::sqrt(norm);
-    for (const auto& [bucket, count] : t.buckets[i]) {
-      weights[i].push_back(static_cast<float>(count * idf[bucket] / norm));
-    }
+    for (const auto& [bucket, count] : t.buckets[i])
+      weights[i].push_back(TfidfWeight(count, idf[bucket], norm));
   }
   const std::size_t count_col = first + static_cast<std::size_t>(dims);
   const float nan = std::numeric_limits<float>::quiet_NaN();

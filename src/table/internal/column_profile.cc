@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "table/internal/datetime_parser.h"
+#include "table/cell_value.h"
 #include "table/internal/message_util.h"
-#include "table/internal/number_parser.h"
 
 namespace kiln::table_internal {
 namespace {
@@ -14,23 +13,8 @@ namespace {
 bool Fits(ColumnType type, RawCell cell) {
   if (type == ColumnType::kCategorical || type == ColumnType::kText)
     return true;
-  if (cell.escaped())
-    return false;
   double d;
-  std::int64_t i;
-  bool b;
-  switch (type) {
-    case ColumnType::kNumeric:
-      return ParseNumber(cell.text(), &d);
-    case ColumnType::kInteger:
-      return ParseInteger(cell.text(), &i) || (ParseNumber(cell.text(), &d) && d == std::floor(d));
-    case ColumnType::kBoolean:
-      return ParseBoolean(cell.text(), &b);
-    case ColumnType::kDatetime:
-      return ParseDatetime(cell.text(), &d);
-    default:
-      return true;
-  }
+  return !cell.escaped() && ParseCellValue(type, cell.text(), &d);
 }
 
 }  // namespace
@@ -132,24 +116,7 @@ void ColumnProfile::Merge(const ColumnProfile& next, std::uint64_t line_offset) 
 
 std::string ForcedTypeMismatch(const std::string& column, ColumnType forced, RawCell cell) {
   std::string value = cell.escaped() ? UnescapeCell(cell) : std::string(cell.text());
-  const char* what = "does not fit";
-  double d;
-  switch (forced) {
-    case ColumnType::kNumeric:
-      what = "is not a number";
-      break;
-    case ColumnType::kInteger:
-      what = !cell.escaped() && ParseNumber(value, &d) ? "is not an integer" : "is not a number";
-      break;
-    case ColumnType::kBoolean:
-      what = "is not a boolean (true/false/yes/no)";
-      break;
-    case ColumnType::kDatetime:
-      what = "is not a date or date-time (YYYY-MM-DD[ HH:MM[:SS]])";
-      break;
-    default:
-      break;
-  }
+  const char* what = CellMismatchReason(forced, value);
   return "column \"" + column + "\": " + QuoteValue(value) + " " + what +
          " (the model was trained with \"" + column + "\" as " + ColumnTypeName(forced) + ")";
 }
