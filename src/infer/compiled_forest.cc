@@ -24,8 +24,16 @@ Result<std::uint32_t> CheckTree(const SpecTree& t, std::size_t index, std::size_
   if (n == 0)
     return Status::InvalidArgument(tree + " has no nodes");
   if (t.right.size() != n || t.feature.size() != n || t.value.size() != n ||
-      t.default_left.size() != n) {
+      t.default_left.size() != n || (!t.categories.empty() && t.categories.size() != n)) {
     return Status::InvalidArgument(tree + ": its node arrays differ in length");
+  }
+  for (std::size_t node = 0; node < t.categories.size(); ++node) {
+    for (const std::int32_t c : t.categories[node]) {
+      if (c < 0 || c >= kMaxCategory) {
+        return Status::InvalidArgument(Where(index, node) + " splits on category " +
+                                       std::to_string(c));
+      }
+    }
   }
   if (t.group < 0 || t.group >= num_groups) {
     return Status::InvalidArgument(tree + " adds to output " + std::to_string(t.group) +
@@ -98,6 +106,31 @@ void FillPerfect(const SpecTree& t, std::size_t num_features, std::int32_t node,
               threshold, leaf);
 }
 
+// Appends the bit set of `categories` (REQUIRES each in [0, kMaxCategory)) to `words` as its word
+// count and then its words, category c at bit c % 32 of word c / 32; returns where it starts.
+std::int32_t AppendCategoryBits(const std::vector<std::int32_t>& categories,
+                                std::vector<std::uint32_t>* words) {
+  const std::int32_t at = static_cast<std::int32_t>(words->size());
+  const std::int32_t top = *std::max_element(categories.begin(), categories.end());
+  const std::uint32_t count = static_cast<std::uint32_t>(top) / 32 + 1;
+  words->push_back(count);
+  words->resize(words->size() + count, 0);
+  for (const std::int32_t c : categories)
+    (*words)[static_cast<std::size_t>(at) + 1 + static_cast<std::uint32_t>(c) / 32] |=
+        1u << (static_cast<std::uint32_t>(c) % 32);
+  return at;
+}
+
+// Whether the present value `v` is in the bit set at `bits` (AppendCategoryBits' layout), as
+// XGBoost decides a categorical split: the integer v truncates to; negative values and values from
+// kMaxCategory on are in no set.
+bool InCategories(const std::uint32_t* bits, float v) {
+  if (!(v >= 0.0f) || v >= static_cast<float>(kMaxCategory))
+    return false;
+  const auto c = static_cast<std::uint32_t>(v);
+  return c / 32 < bits[0] && ((bits[1 + c / 32] >> (c % 32)) & 1u) != 0;
+}
+
 // The stack scratch of a tile: each row twice, NaN as +inf and as -inf (see the header's Layout).
 constexpr std::size_t kScratchFloats = 2 * CompiledForest::kMaxScratchFeatures;
 constexpr std::size_t kTileRows = 32;
@@ -158,7 +191,9 @@ Result<CompiledForest> CompiledForest::Compile(const ForestSpec& spec) {
     pending.clear();
   };
   for (std::size_t i = 0; i < spec.trees.size(); ++i) {
-    if (depths[i] <= static_cast<std::uint32_t>(kMaxPerfectDepth)) {
+    const bool categorical = !spec.trees[i].categories.empty();
+    f.num_categorical_trees_ += categorical ? 1 : 0;
+    if (depths[i] <= static_cast<std::uint32_t>(kMaxPerfectDepth) && !categorical) {
       pending.push_back(i);
       if (pending.size() == static_cast<std::size_t>(kBlockWidth))
         flush();
@@ -188,6 +223,9 @@ Result<CompiledForest> CompiledForest::Compile(const ForestSpec& spec) {
       f.deep_feature_.push_back(leaf ? 0 : FeatureWord(t, node, nf));
       f.deep_value_.push_back(t.value[node]);
       f.deep_left_.push_back(leaf ? -1 : renumbered[t.left[node]]);
+      f.deep_category_.push_back(leaf || !t.is_categorical(node)
+                                     ? -1
+                                     : AppendCategoryBits(t.categories[node], &f.category_words_));
     }
     f.deep_.push_back(slot);
   }
@@ -253,13 +291,20 @@ float CompiledForest::DeepLeaf(const DeepTree& t, const float* row) const {
   const std::uint32_t* feature = deep_feature_.data() + t.node_offset;
   const float* value = deep_value_.data() + t.node_offset;
   const std::int32_t* left = deep_left_.data() + t.node_offset;
+  const std::int32_t* category = deep_category_.data() + t.node_offset;
   const std::uint32_t nf = static_cast<std::uint32_t>(num_features_);
   std::int32_t n = 0;
   while (left[n] >= 0) {
     const std::uint32_t u = feature[n];
     const bool default_left = u >= nf;
     const float v = row[u - (default_left ? nf : 0)];
-    const bool go_left = std::isnan(v) ? default_left : v < value[n];
+    bool go_left;
+    if (std::isnan(v))
+      go_left = default_left;
+    else if (category[n] < 0)
+      go_left = v < value[n];
+    else
+      go_left = !InCategories(category_words_.data() + category[n], v);
     n = left[n] + (go_left ? 0 : 1);
   }
   return value[n];
@@ -408,10 +453,14 @@ void CompiledForest::PredictMargin(const float* rows, std::size_t num_rows, floa
 }
 
 std::string CompiledForest::Describe() const {
+  const std::string categorical =
+      num_categorical_trees_ == 0
+          ? ""
+          : ", " + std::to_string(num_categorical_trees_) + " of them with categorical splits";
   return std::to_string(num_trees_) + " trees (" + std::to_string(blocks_.size()) +
-         " blocks of perfect trees, " + std::to_string(deep_.size()) + " deep), " +
-         std::to_string(num_features_) + " features, " + std::to_string(num_outputs()) +
-         (num_outputs() == 1 ? " output" : " outputs");
+         " blocks of perfect trees, " + std::to_string(deep_.size()) + " walked node by node" +
+         categorical + "), " + std::to_string(num_features_) + " features, " +
+         std::to_string(num_outputs()) + (num_outputs() == 1 ? " output" : " outputs");
 }
 
 }  // namespace kiln

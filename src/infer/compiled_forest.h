@@ -14,7 +14,9 @@
 // XGBoost does as long as every threshold is finite (checked at Compile; otherwise, or with more
 // than kMaxScratchFeatures features, the walk tests NaN at each node instead). Batches go through
 // tiles of rows block by block, so a block's nodes stay in L1 cache. Trees deeper than
-// kMaxPerfectDepth are stored as general node arrays (children adjacent) and walked one at a time.
+// kMaxPerfectDepth, and trees with categorical splits (XGBoost's native categories, a bit set per
+// split; see SpecTree), are stored as general node arrays (children adjacent) and walked one node
+// at a time.
 //
 // Exactness. Margins are summed in float32 in tree order starting from the base margin, and
 // outputs are transformed in float32 as XGBoost does, so predictions equal XGBoost's own (see
@@ -62,7 +64,7 @@ class CompiledForest {
   // Like PredictBatch, but the summed margins (num_groups() per row), before the output transform.
   void PredictMargin(const float* rows, std::size_t num_rows, float* out) const;
 
-  // "100 trees (13 blocks of perfect trees, 0 deep), 20 features, 1 output".
+  // "100 trees (13 blocks of perfect trees, 0 walked node by node), 20 features, 1 output".
   std::string Describe() const;
 
  private:
@@ -115,6 +117,11 @@ class CompiledForest {
   std::vector<std::uint32_t> deep_feature_;  // as feature_
   std::vector<float> deep_value_;            // threshold, or the leaf value at a leaf
   std::vector<std::int32_t> deep_left_;      // left child (right = left + 1), -1 at a leaf
+  // Per deep node: -1, or where its categorical split's bit set starts in category_words_ (the
+  // word count, then the words; category c is bit c % 32 of word c / 32).
+  std::vector<std::int32_t> deep_category_;
+  std::vector<std::uint32_t> category_words_;
+  std::size_t num_categorical_trees_ = 0;
 };
 
 }  // namespace kiln

@@ -12,8 +12,19 @@ std::vector<float> ProbeRows(const ForestSpec& spec, std::size_t rows, std::uint
   std::vector<std::vector<float>> thresholds(nf);
   for (const SpecTree& t : spec.trees) {
     for (std::size_t n = 0; n < t.left.size() && n < t.feature.size() && n < t.value.size(); ++n) {
-      if (t.left[n] >= 0 && t.feature[n] >= 0 && static_cast<std::size_t>(t.feature[n]) < nf)
-        thresholds[t.feature[n]].push_back(t.value[n]);
+      if (t.left[n] < 0 || t.feature[n] < 0 || static_cast<std::size_t>(t.feature[n]) >= nf)
+        continue;
+      std::vector<float>& th = thresholds[t.feature[n]];
+      if (!t.is_categorical(n)) {
+        th.push_back(t.value[n]);
+        continue;
+      }
+      // A categorical split: its categories and the one after each (just above a category's
+      // float, so `nextafter` below gives the category's integer too).
+      for (const std::int32_t c : t.categories[n]) {
+        th.push_back(static_cast<float>(c));
+        th.push_back(static_cast<float>(c + 1));
+      }
     }
   }
   std::mt19937_64 rng(seed);

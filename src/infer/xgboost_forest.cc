@@ -3,10 +3,12 @@
 // printed to round-trip), so thresholds and leaves are bit-identical to the booster's.
 #include "infer/xgboost_forest.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -107,33 +109,84 @@ Status ReadArray(const Json& tree, const char* key, const std::string& path, std
   return Status::Ok();
 }
 
-// True when `tree` has any categorical split (split_type 1, or category lists).
-Result<bool> HasCategoricalSplits(const Json& tree, const std::string& path) {
-  if (tree.contains("split_type")) {
-    std::vector<std::int32_t> types;
-    RETURN_IF_ERROR(ReadArray(tree, "split_type", path, &types));
-    for (const std::int32_t t : types) {
-      if (t != 0)
-        return true;
+// split_conditions: numbers, NaN at categorical splits (UBJSON), which NanAsNull made null (JSON).
+Status ReadConditions(const Json& tree, const std::string& path, std::vector<float>* out) {
+  ASSIGN_OR_RETURN(const Json* a, ArrayMember(tree, "split_conditions", path));
+  out->clear();
+  out->reserve(a->size());
+  for (const Json& v : *a) {
+    if (v.is_null()) {
+      out->push_back(std::numeric_limits<float>::quiet_NaN());
+    } else if (v.is_number()) {
+      out->push_back(v.get<float>());
+    } else {
+      return Refuse(path + ".split_conditions holds a value that is not a number");
     }
   }
+  return Status::Ok();
+}
+
+// Categorical splits (split_type 1; the category lists in categories_nodes, _segments, _sizes and
+// categories) into out->categories, checked; left empty when the tree has none.
+Status ReadCategories(const Json& tree, const std::string& path, SpecTree* out) {
+  const std::size_t n = out->left.size();
+  std::vector<std::int32_t> types;
+  if (tree.contains("split_type"))
+    RETURN_IF_ERROR(ReadArray(tree, "split_type", path, &types));
+  std::vector<std::int32_t> nodes;
+  std::vector<std::int64_t> segments;
+  std::vector<std::int64_t> sizes;
+  std::vector<std::int32_t> categories;
   if (tree.contains("categories_nodes")) {
-    const Json& nodes = tree["categories_nodes"];
-    if (!nodes.is_array() || !nodes.empty())
-      return true;
+    RETURN_IF_ERROR(ReadArray(tree, "categories_nodes", path, &nodes));
+    RETURN_IF_ERROR(ReadArray(tree, "categories_segments", path, &segments));
+    RETURN_IF_ERROR(ReadArray(tree, "categories_sizes", path, &sizes));
+    RETURN_IF_ERROR(ReadArray(tree, "categories", path, &categories));
   }
-  return false;
+  const bool any_type = std::any_of(types.begin(), types.end(), [](std::int32_t t) { return t; });
+  if (nodes.empty() && !any_type)
+    return Status::Ok();
+  if (!types.empty() && types.size() != n) {
+    return Refuse(path + " has " + std::to_string(types.size()) + " split_type entries for " +
+                  std::to_string(n) + " nodes");
+  }
+  if (segments.size() != nodes.size() || sizes.size() != nodes.size())
+    return Refuse(path +
+                  ": categories_segments and categories_sizes do not match categories_nodes");
+  out->categories.assign(n, {});
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const std::int32_t node = nodes[i];
+    const std::string where = path + ": categorical split at node " + std::to_string(node);
+    if (node < 0 || static_cast<std::size_t>(node) >= n || out->left[node] < 0)
+      return Refuse(where + " is not an internal node");
+    if (!types.empty() && types[node] != 1)
+      return Refuse(where + " has split_type " + std::to_string(types[node]));
+    if (segments[i] < 0 || sizes[i] < 1 ||
+        segments[i] + sizes[i] > static_cast<std::int64_t>(categories.size())) {
+      return Refuse(where + " lists categories out of range");
+    }
+    for (std::int64_t j = segments[i]; j < segments[i] + sizes[i]; ++j) {
+      const std::int32_t c = categories[static_cast<std::size_t>(j)];
+      if (c < 0 || c >= kMaxCategory)
+        return Refuse(where + " lists category " + std::to_string(c));
+      out->categories[node].push_back(c);
+    }
+    out->value[node] = 0;  // the condition of a categorical split is not used
+  }
+  for (std::size_t node = 0; node < types.size(); ++node) {
+    if (types[node] == 1 && out->categories[node].empty()) {
+      return Refuse(path + ": categorical split at node " + std::to_string(node) +
+                    " lists no categories");
+    }
+    if (types[node] != 0 && types[node] != 1)
+      return Refuse(path + " has split_type " + std::to_string(types[node]));
+  }
+  return Status::Ok();
 }
 
 Status ReadTree(const Json& tree, const std::string& path, SpecTree* out) {
   if (!tree.is_object())
     return Refuse(path + " is not an object");
-  ASSIGN_OR_RETURN(const bool categorical, HasCategoricalSplits(tree, path));
-  if (categorical) {
-    return Refuse(path +
-                  " has categorical splits (compiled trees split on numbers only; libxgboost "
-                  "serves this model)");
-  }
   ASSIGN_OR_RETURN(const Json* param, Member(tree, "tree_param", path));
   ASSIGN_OR_RETURN(const std::int64_t leaf_vector,
                    IntegerMember(*param, "size_leaf_vector", path + ".tree_param", 0, true));
@@ -145,13 +198,15 @@ Status ReadTree(const Json& tree, const std::string& path, SpecTree* out) {
   RETURN_IF_ERROR(ReadArray(tree, "left_children", path, &out->left));
   RETURN_IF_ERROR(ReadArray(tree, "right_children", path, &out->right));
   RETURN_IF_ERROR(ReadArray(tree, "split_indices", path, &out->feature));
-  RETURN_IF_ERROR(ReadArray(tree, "split_conditions", path, &out->value));
+  RETURN_IF_ERROR(ReadConditions(tree, path, &out->value));
   RETURN_IF_ERROR(ReadArray(tree, "default_left", path, &out->default_left));
   if (static_cast<std::int64_t>(out->left.size()) != num_nodes) {
     return Refuse(path + " has " + std::to_string(out->left.size()) +
                   " left_children, its tree_param says " + std::to_string(num_nodes) + " nodes");
   }
-  return Status::Ok();
+  if (out->value.size() != out->left.size())
+    return Refuse(path + ": split_conditions and left_children differ in length");
+  return ReadCategories(tree, path, out);
 }
 
 // `document` with each array element NaN (after '[' or ',', before ',' or ']') spelled null.
@@ -191,7 +246,7 @@ Result<CompiledXgboostModel> CompileXgboostModel(std::string_view document,
   }
   if (doc.is_discarded() && text) {
     // libxgboost writes NaN (not JSON) as the split condition of categorical splits; read it as
-    // null so the tree is refused for its categorical splits, not as broken JSON.
+    // null (ReadConditions takes null for NaN).
     const std::string cleaned = NanAsNull(document);
     if (cleaned.size() != document.size())
       doc = Json::parse(cleaned, nullptr, false);

@@ -4,9 +4,10 @@
 // range, NaN missing).
 //
 // Compiled: gbtree and dart boosters (dart's weight_drop folded into the leaves), any
-// num_parallel_tree, multiclass tree groups (tree_info), numerical splits with
-// default directions, and the objectives of xgboost_objective.h. Anything else (categorical splits,
-// gblinear, vector leaves, multi-target models, an unknown objective) is a FailedPrecondition
+// num_parallel_tree, multiclass tree groups (tree_info), numerical splits with default
+// directions, categorical splits (native categories, partition and one-hot: the listed categories
+// go right, as XGBoost 1.7's Decision), and the objectives of xgboost_objective.h. Anything else
+// (gblinear, vector leaves, multi-target models, an unknown objective) is a FailedPrecondition
 // saying why, so the caller keeps libxgboost for that model. A corrupt document is a
 // FailedPrecondition too, never a crash.
 //

@@ -136,7 +136,7 @@ TEST(XgboostForestErrors, ModelsItCannotCompileExactlySayWhy) {
   EXPECT_NE(Error(linear.json).find("booster \"gblinear\" has no trees"), std::string::npos);
 }
 
-TEST(XgboostForestErrors, CategoricalModelsAreRefused) {
+TEST(XgboostForestErrors, CategoricalModelsCompileAndBrokenCategoryListsAreRefused) {
   std::vector<float> y;
   Matrix x = SmallData(&y);
   for (std::size_t r = 0; r < x.rows; ++r) {
@@ -161,8 +161,35 @@ TEST(XgboostForestErrors, CategoricalModelsAreRefused) {
   bst_ulong len = 0;
   const char* raw = nullptr;
   ASSERT_EQ(XGBoosterSaveModelToBuffer(booster->get(), R"({"format":"json"})", &len, &raw), 0);
-  const std::string e = Error(std::string(raw, len));
-  EXPECT_NE(e.find("categorical splits"), std::string::npos) << e;
+  const std::string doc(raw, len);
+  const Result<CompiledXgboostModel> compiled = CompileXgboostModel(doc);
+  ASSERT_TRUE(compiled.ok()) << compiled.status().ToString();
+  // The same document with its category lists broken.
+  const std::string cleaned = [&] {
+    std::string s = doc;
+    for (std::size_t at = s.find("NaN"); at != std::string::npos; at = s.find("NaN", at))
+      s.replace(at, 3, "null");
+    return s;
+  }();
+  auto edited = [&](auto edit) {
+    nlohmann::json d = nlohmann::json::parse(cleaned);
+    for (nlohmann::json& tree : d["learner"]["gradient_booster"]["model"]["trees"]) {
+      if (!tree["categories_nodes"].empty())
+        edit(tree);
+    }
+    return Error(d.dump());
+  };
+  EXPECT_NE(edited([](auto& t) { t["categories"][0] = -3; }).find("lists category -3"),
+            std::string::npos);
+  EXPECT_NE(edited([](auto& t) {
+              t["categories_sizes"][0] = 100000;
+            }).find("lists categories out of range"),
+            std::string::npos);
+  EXPECT_NE(
+      edited([](auto& t) { t["categories_nodes"][0] = 100000; }).find("is not an internal node"),
+      std::string::npos);
+  EXPECT_NE(edited([](auto& t) { t["categories_segments"].erase(0); }).find("do not match"),
+            std::string::npos);
 }
 
 TEST(XgboostForestErrors, FuzzedDocumentsNeverCrash) {

@@ -190,6 +190,43 @@ TEST(XgboostForestParity, ExampleRegressionDatasets) {
     CheckDataset(LoadDataset(ExamplePath(file)), true);
 }
 
+// XGBoost's native categories: partition splits (max_cat_to_onehot 1) and one-hot splits, on the
+// example datasets' categorical columns as codes; rows with codes never seen in training (large,
+// negative, fractional) and missing ones predict as libxgboost predicts them.
+TEST(XgboostForestParity, CategoricalSplitsPredictLikeXgboost) {
+  for (const char* file : {"adult.csv", "car.csv", "credit-g.csv", "bank-marketing.csv"}) {
+    const Dataset d = LoadDataset(ExamplePath(file));
+    ASSERT_FALSE(d.name.empty());
+    Matrix odd_rows = d.x;  // libxgboost refuses such codes in training, not in prediction
+    for (std::size_t r = 0; r < odd_rows.rows; r += 7) {
+      for (std::size_t c = 0; c < odd_rows.cols; ++c) {
+        const float odd[] = {1000.0f, -1.0f, 1.5f, std::nanf(""), 16777216.0f};
+        if (d.categorical[c] && (r + c) % 3 == 0)
+          odd_rows.at(r, c) = odd[(r / 7 + c) % 5];
+      }
+    }
+    Params base = {{"tree_method", "hist"}, {"max_depth", "6"}, {"seed", "3"}};
+    if (d.task == DatasetTask::kMulticlass) {
+      base.push_back({"objective", "multi:softprob"});
+      base.push_back({"num_class", std::to_string(d.classes)});
+    } else {
+      base.push_back({"objective", "binary:logistic"});
+    }
+    for (const char* onehot : {"1", "64"}) {
+      Params params = base;
+      params.push_back({"max_cat_to_onehot", onehot});
+      const Trained model = Train(d.x, d.y, params, 20, d.categorical);
+      const std::string what = d.name + " max_cat_to_onehot " + onehot;
+      EXPECT_LE(ExpectParity(model, model.json, d.x, what + " json"), 1e-6);
+      EXPECT_LE(ExpectParity(model, model.ubj, odd_rows, what + " ubj, unseen codes"), 1e-6);
+      Result<CompiledXgboostModel> compiled = CompileXgboostModel(model.ubj);
+      ASSERT_TRUE(compiled.ok());
+      EXPECT_NE(compiled->forest.Describe().find("with categorical splits"), std::string::npos)
+          << compiled->forest.Describe();
+    }
+  }
+}
+
 TEST(XgboostForestParity, UbjsonDocumentsCompileTheSame) {
   const Dataset d = LoadDataset(ExamplePath("car.csv"));
   const Trained model = Train(

@@ -14,7 +14,7 @@
 // Serving compiles the trees (src/infer: CompileXgboostModel on libxgboost's JSON dump of the
 // loaded booster, so every file format compiles alike): Predict and PredictRows then run the
 // CompiledForest, which predicts what libxgboost predicts, without allocating or locking. Models
-// it cannot compile exactly (gblinear, categorical splits, an unknown objective) keep libxgboost,
+// it cannot compile exactly (gblinear, vector leaves, an unknown objective) keep libxgboost,
 // and Describe() says which and why.
 //
 // Thread-safety: immutable after Load. Compiled models (gbtree and dart) predict concurrently

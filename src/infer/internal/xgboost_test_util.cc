@@ -11,12 +11,20 @@
 
 namespace kiln::infer_testing {
 
-Trained Train(const Matrix& x, const std::vector<float>& label, const Params& params, int rounds) {
+Trained Train(const Matrix& x, const std::vector<float>& label, const Params& params, int rounds,
+              const std::vector<bool>& categorical) {
   Trained out;
   auto dm = MakeXgbDMatrix(x, 1);
   EXPECT_TRUE(dm.ok()) << dm.status().ToString();
   if (!dm.ok())
     return out;
+  if (!categorical.empty()) {
+    std::vector<const char*> types;
+    for (const bool c : categorical)
+      types.push_back(c ? "c" : "q");
+    EXPECT_EQ(XGDMatrixSetStrFeatureInfo(dm->get(), "feature_type", types.data(), types.size()), 0)
+        << XGBGetLastError();
+  }
   EXPECT_EQ(XGDMatrixSetFloatInfo(dm->get(), "label", label.data(), label.size()), 0);
   for (const auto& [k, v] : params) {
     if (k == "objective" && v == "survival:aft") {
@@ -72,6 +80,7 @@ Dataset LoadDataset(const std::string& path) {
   d.x = Matrix(t.num_rows, cols);
   for (std::size_t c = 0; c < cols; ++c) {
     const Column& col = t.columns[c];
+    d.categorical.push_back(col.HasCodes());
     for (std::size_t r = 0; r < t.num_rows; ++r) {
       float v = std::nanf("");
       if (col.HasCodes()) {

@@ -22,8 +22,11 @@ struct Trained {
 };
 
 // Trains `rounds` rounds on `x` / `label` with `params` (nthread 1, verbosity 0 are added first).
-// For survival:aft the label is also both censoring bounds. Fails the test on a libxgboost error.
-Trained Train(const Matrix& x, const std::vector<float>& label, const Params& params, int rounds);
+// For survival:aft the label is also both censoring bounds. Columns flagged in `categorical` are
+// marked as XGBoost categories (feature type "c"; use tree_method hist). Fails the test on a
+// libxgboost error.
+Trained Train(const Matrix& x, const std::vector<float>& label, const Params& params, int rounds,
+              const std::vector<bool>& categorical = {});
 
 // libxgboost's in-place prediction of every row of `x` (values, all trees, NaN missing).
 std::vector<float> XgboostPredict(const Trained& model, const Matrix& x);
@@ -35,6 +38,7 @@ struct Dataset {
   DatasetTask task = DatasetTask::kRegression;
   int classes = 0;  // multiclass: number of classes
   Matrix x;         // every column but the target: numbers as is, categories as their codes
+  std::vector<bool> categorical;  // per column of x: holds category codes
   std::vector<float> y;
 };
 
