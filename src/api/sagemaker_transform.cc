@@ -1,11 +1,11 @@
 #include "api/sagemaker_transform.h"
 
-#include <cmath>
 #include <exception>
 #include <nlohmann/json.hpp>
 
 #include "api/json_call.h"
 #include "api/json_errors.h"
+#include "api/list_request.h"
 #include "transform/transform_job_service.h"
 
 namespace kiln {
@@ -25,30 +25,6 @@ Result<std::string> JobName(const json& in) {
   if (it == in.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
     return Invalid("transformJobName", "Member must not be null");
   return it->get<std::string>();
-}
-
-Result<std::optional<std::int64_t>> TimeMs(const json& in, const char* key) {
-  auto it = in.find(key);
-  if (it == in.end() || it->is_null())
-    return std::optional<std::int64_t>();
-  if (!it->is_number())
-    return Invalid(key, "Member must be a timestamp (epoch seconds)");
-  return std::optional<std::int64_t>(std::llround(it->get<double>() * 1000.0));
-}
-
-Result<std::string> Choice(const json& in, const char* key,
-                           std::initializer_list<const char*> values, const char* fallback) {
-  auto it = in.find(key);
-  if (it == in.end() || it->is_null())
-    return std::string(fallback);
-  std::string list;
-  for (const char* v : values) {
-    if (it->is_string() && it->get_ref<const std::string&>() == v)
-      return std::string(v);
-    list += (list.empty() ? "" : ", ") + std::string(v);
-  }
-  return Invalid(key,
-                 "Member must satisfy enum value set: [" + list + "] (got " + it->dump() + ")");
 }
 
 // Members of the stored request that DescribeTransformJob echoes.
@@ -77,37 +53,10 @@ Result<json> Stop(TransformJobService& s, const json& in) {
 }
 
 Result<json> List(TransformJobService& s, const json& in) {
+  ASSIGN_OR_RETURN(ListRequest list, ParseListRequest(in, kJobStatusNames));
   ListQuery q;
-  if (auto it = in.find("NameContains"); it != in.end() && !it->is_null()) {
-    if (!it->is_string())
-      return Invalid("nameContains", "Member must be a string");
-    q.name_contains = it->get<std::string>();
-  }
-  ASSIGN_OR_RETURN(
-      q.status_equals,
-      Choice(in, "StatusEquals", {"InProgress", "Completed", "Failed", "Stopping", "Stopped"}, ""));
-  ASSIGN_OR_RETURN(q.creation_after_ms, TimeMs(in, "CreationTimeAfter"));
-  ASSIGN_OR_RETURN(q.creation_before_ms, TimeMs(in, "CreationTimeBefore"));
-  ASSIGN_OR_RETURN(q.modified_after_ms, TimeMs(in, "LastModifiedTimeAfter"));
-  ASSIGN_OR_RETURN(q.modified_before_ms, TimeMs(in, "LastModifiedTimeBefore"));
-  ASSIGN_OR_RETURN(std::string sort_by,
-                   Choice(in, "SortBy", {"Name", "CreationTime", "Status"}, "CreationTime"));
-  q.sort_by = sort_by == "Name"     ? ListSortBy::kName
-              : sort_by == "Status" ? ListSortBy::kStatus
-                                    : ListSortBy::kCreationTime;
-  ASSIGN_OR_RETURN(std::string order,
-                   Choice(in, "SortOrder", {"Ascending", "Descending"}, "Descending"));
-  q.ascending = order == "Ascending";
-  if (auto it = in.find("MaxResults"); it != in.end() && !it->is_null()) {
-    if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 100)
-      return Invalid("maxResults", "Member must be an integer between 1 and 100");
-    q.max_results = it->get<int>();
-  }
-  if (auto it = in.find("NextToken"); it != in.end() && !it->is_null()) {
-    if (!it->is_string())
-      return Invalid("nextToken", "Member must be a string");
-    q.next_token = it->get<std::string>();
-  }
+  q.status_equals = list.status_equals;
+  MoveListRequest(std::move(list), &q);
   ASSIGN_OR_RETURN(ListPage<TransformJobRecord> page, s.List(q));
   json summaries = json::array();
   for (const TransformJobRecord& j : page.items) {
@@ -115,7 +64,7 @@ Result<json> List(TransformJobService& s, const json& in) {
                  {"TransformJobArn", j.arn},
                  {"CreationTime", Seconds(j.creation_ms)},
                  {"LastModifiedTime", Seconds(j.last_modified_ms)},
-                 {"TransformJobStatus", TransformJobStatusName(j.status)}};
+                 {"TransformJobStatus", JobStatusName(j.status)}};
     if (j.end_ms)
       item["TransformEndTime"] = Seconds(*j.end_ms);
     if (!j.failure_reason.empty())
@@ -148,7 +97,7 @@ json DescribeTransformJobOutput(const TransformJobRecord& job) {
   json out = json::object();
   out["TransformJobName"] = job.name;
   out["TransformJobArn"] = job.arn;
-  out["TransformJobStatus"] = TransformJobStatusName(job.status);
+  out["TransformJobStatus"] = JobStatusName(job.status);
   if (!job.failure_reason.empty())
     out["FailureReason"] = job.failure_reason;
   out["ModelName"] = job.model_name;

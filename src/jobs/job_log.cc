@@ -4,6 +4,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "common/file_util.h"
+
 namespace kiln {
 
 Result<std::unique_ptr<JobLog>> JobLog::Open(const std::string& path, const Clock& clock) {
@@ -23,6 +25,13 @@ void JobLog::Line(std::string_view text) {
   std::lock_guard<std::mutex> lock(mu_);
   (void)std::fwrite(line.data(), 1, line.size(), file_);
   (void)std::fflush(file_);
+}
+
+Result<std::string> ReadJobLog(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text.ok() && text.error().code() == StatusCode::kNotFound)
+    return std::string();
+  return text;
 }
 
 std::string IsoTimestamp(std::chrono::system_clock::time_point t) {

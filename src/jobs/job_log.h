@@ -1,6 +1,7 @@
-// JobLog: a training job's log file (`<workspace>/<job>/training.log`), one timestamped line per
-// event — what `kiln logs JOB` shows, in place of SageMaker's CloudWatch stream. XGBoost's round
-// lines are written as XGBoost prints them ("[3]\ttrain-rmse:0.25\tvalidation-rmse:0.31").
+// JobLog: a job's log file (`<workspace>/<job>/training.log` or `transform.log`), one timestamped
+// line per event — what `kiln logs JOB` and `GET /kiln/v1/<training|transform>-jobs/<name>/logs`
+// show, in place of SageMaker's CloudWatch stream. XGBoost's round lines are written as XGBoost
+// prints them ("[3]\ttrain-rmse:0.25\tvalidation-rmse:0.31").
 //
 // Thread-safe: lines from several threads are written whole, in the order they arrive.
 #pragma once
@@ -34,6 +35,9 @@ class JobLog {
   std::FILE* file_;  // GUARDED_BY(mu_)
   const Clock& clock_;
 };
+
+// The log at `path` so far: "" when it does not exist (yet: a worker has not started the job).
+Result<std::string> ReadJobLog(const std::string& path);
 
 // "2026-01-02T03:04:05.678Z".
 std::string IsoTimestamp(std::chrono::system_clock::time_point t);

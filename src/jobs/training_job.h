@@ -1,8 +1,8 @@
 // TrainingJob records: what the training-job service stores about a job and hands to the API edge
 // (DescribeTrainingJob, ListTrainingJobs), plus the ListTrainingJobs query.
 //
-// Statuses follow SageMaker (research note §2.1): TrainingJobStatus InProgress -> Completed |
-// Failed | Stopped (via Stopping), and a free-form SecondaryStatus (Starting, Pending, Downloading,
+// TrainingJobStatus is a JobStatus (job_status.h): InProgress -> Completed | Failed | Stopped (via
+// Stopping); besides it a free-form SecondaryStatus (Starting, Pending, Downloading,
 // Training, Uploading, Completed, Failed, Stopping, Stopped, MaxRuntimeExceeded) whose history is
 // kept as transitions. Times are Unix milliseconds. Plain values: copy freely.
 #pragma once
@@ -13,19 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "jobs/job_status.h"
+
 namespace kiln {
-
-enum class TrainingJobStatus : std::uint8_t {
-  kInProgress,
-  kCompleted,
-  kFailed,
-  kStopping,
-  kStopped
-};
-
-// "InProgress", "Completed", "Failed", "Stopping", "Stopped".
-const char* TrainingJobStatusName(TrainingJobStatus status);
-std::optional<TrainingJobStatus> ParseTrainingJobStatus(std::string_view name);
 
 struct StatusTransition {
   std::string status;  // a SecondaryStatus
@@ -46,7 +36,7 @@ struct TrainingJobRecord {
   // The CreateTrainingJob request with Kiln's defaults filled in (JSON text), as Describe echoes
   // it.
   std::string request_json;
-  TrainingJobStatus status = TrainingJobStatus::kInProgress;
+  JobStatus status = JobStatus::kInProgress;
   std::string secondary_status;
   std::string failure_reason;   // empty unless Failed
   std::string model_artifacts;  // s3://bucket/<prefix>/<job>/output/model.tar.gz
@@ -62,7 +52,7 @@ enum class TrainingJobSortBy : std::uint8_t { kCreationTime, kName, kStatus };
 
 struct ListTrainingJobsQuery {
   std::string name_contains;  // case-insensitive substring
-  std::optional<TrainingJobStatus> status_equals;
+  std::optional<JobStatus> status_equals;
   std::optional<std::int64_t> creation_after_ms;   // strictly after
   std::optional<std::int64_t> creation_before_ms;  // strictly before
   std::optional<std::int64_t> modified_after_ms;

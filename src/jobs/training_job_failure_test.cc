@@ -19,7 +19,7 @@ class TrainingJobFailureTest : public TrainingTest {
     auto arn = service_->Create(request);
     ASSERT_TRUE(arn.ok()) << arn.status().ToString();
     const TrainingJobRecord r = WaitFor(name);
-    EXPECT_EQ(r.status, TrainingJobStatus::kFailed);
+    EXPECT_EQ(r.status, JobStatus::kFailed);
     EXPECT_EQ(r.secondary_status, "Failed");
     EXPECT_NE(r.failure_reason.find(reason_part), std::string::npos) << r.failure_reason;
     EXPECT_NE(r.transitions.back().message.find("Training job failed. Reason: "),
@@ -96,14 +96,14 @@ TEST_F(TrainingJobFailureTest, RestartFailsJobsThatWereRunningAndRequeuesWaiting
   std::filesystem::create_directories(dir_ + "/jobs/was-running/input/data/train");
   OpenService();
   const TrainingJobRecord failed = *service_->Describe("was-running");
-  EXPECT_EQ(failed.status, TrainingJobStatus::kFailed);
+  EXPECT_EQ(failed.status, JobStatus::kFailed);
   EXPECT_EQ(failed.failure_reason,
             "the Kiln server stopped while the job was running; start it again");
   EXPECT_TRUE(failed.training_end_ms.has_value());
   EXPECT_EQ(failed.transitions[1].end_ms, failed.transitions[2].start_ms);
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/jobs/was-running/input"));
   EXPECT_NE(service_->Logs("was-running")->find("marked Failed on restart"), std::string::npos);
-  EXPECT_EQ(WaitFor("was-waiting").status, TrainingJobStatus::kCompleted);
+  EXPECT_EQ(WaitFor("was-waiting").status, JobStatus::kCompleted);
 }
 
 TEST_F(TrainingJobFailureTest, ShuttingDownFailsRunningJobsAndKeepsQueuedOnes) {
@@ -117,9 +117,9 @@ TEST_F(TrainingJobFailureTest, ShuttingDownFailsRunningJobsAndKeepsQueuedOnes) {
   service_.reset();
   OpenService();
   const TrainingJobRecord r = *service_->Describe("running");
-  EXPECT_EQ(r.status, TrainingJobStatus::kFailed);
+  EXPECT_EQ(r.status, JobStatus::kFailed);
   EXPECT_NE(r.failure_reason.find("server stopped"), std::string::npos);
-  EXPECT_EQ(WaitFor("queued").status, TrainingJobStatus::kCompleted);
+  EXPECT_EQ(WaitFor("queued").status, JobStatus::kCompleted);
 }
 
 TEST_F(TrainingJobFailureTest, ServiceOptionsAreValidated) {

@@ -17,8 +17,8 @@ bool AscendingLess(const TrainingJobRecord& a, const TrainingJobRecord& b, Train
         return a.creation_ms < b.creation_ms;
       break;
     case TrainingJobSortBy::kStatus: {
-      const std::string_view sa = TrainingJobStatusName(a.status);
-      const std::string_view sb = TrainingJobStatusName(b.status);
+      const std::string_view sa = JobStatusName(a.status);
+      const std::string_view sb = JobStatusName(b.status);
       if (sa != sb)
         return sa < sb;
       break;
@@ -32,8 +32,7 @@ bool AscendingLess(const TrainingJobRecord& a, const TrainingJobRecord& b, Train
 std::string TokenFor(const TrainingJobRecord& last, const ListTrainingJobsQuery& q) {
   const std::string text = "v1\n" + std::to_string(static_cast<int>(q.sort_by)) + "\n" +
                            (q.ascending ? "A" : "D") + "\n" + last.name + "\n" +
-                           std::to_string(last.creation_ms) + "\n" +
-                           TrainingJobStatusName(last.status);
+                           std::to_string(last.creation_ms) + "\n" + JobStatusName(last.status);
   return Base64Encode(text);
 }
 
@@ -61,7 +60,7 @@ Result<TrainingJobRecord> ParseToken(const ListTrainingJobsQuery& q) {
   r.name = parts[3];
   auto [end, ec] =
       std::from_chars(parts[4].data(), parts[4].data() + parts[4].size(), r.creation_ms);
-  const auto status = ParseTrainingJobStatus(parts[5]);
+  const auto status = ParseJobStatus(parts[5]);
   if (ec != std::errc() || !status.has_value())
     return bad;
   r.status = *status;

@@ -5,7 +5,7 @@
 namespace kiln {
 namespace {
 
-TrainingJobRecord Job(const std::string& name, std::int64_t created, TrainingJobStatus status) {
+TrainingJobRecord Job(const std::string& name, std::int64_t created, JobStatus status) {
   TrainingJobRecord r;
   r.name = name;
   r.creation_ms = created;
@@ -15,11 +15,9 @@ TrainingJobRecord Job(const std::string& name, std::int64_t created, TrainingJob
 }
 
 std::vector<TrainingJobRecord> Jobs() {
-  return {Job("alpha", 1000, TrainingJobStatus::kCompleted),
-          Job("beta", 3000, TrainingJobStatus::kFailed),
-          Job("Gamma-1", 2000, TrainingJobStatus::kInProgress),
-          Job("delta", 2000, TrainingJobStatus::kCompleted),
-          Job("epsilon", 5000, TrainingJobStatus::kStopped)};
+  return {Job("alpha", 1000, JobStatus::kCompleted), Job("beta", 3000, JobStatus::kFailed),
+          Job("Gamma-1", 2000, JobStatus::kInProgress), Job("delta", 2000, JobStatus::kCompleted),
+          Job("epsilon", 5000, JobStatus::kStopped)};
 }
 
 std::vector<std::string> Names(const ListTrainingJobsPage& page) {
@@ -42,7 +40,7 @@ TEST(TrainingJobListTest, FiltersByNameStatusAndTime) {
   q.name_contains = "GAMMA";
   EXPECT_EQ(Names(*PageTrainingJobs(Jobs(), q)), (std::vector<std::string>{"Gamma-1"}));
   q = {};
-  q.status_equals = TrainingJobStatus::kCompleted;
+  q.status_equals = JobStatus::kCompleted;
   EXPECT_EQ(Names(*PageTrainingJobs(Jobs(), q)), (std::vector<std::string>{"delta", "alpha"}));
   q = {};
   q.creation_after_ms = 2000;
@@ -88,7 +86,7 @@ TEST(TrainingJobListTest, ANewJobDoesNotShiftTheNextPage) {
   q.max_results = 2;
   auto first = PageTrainingJobs(Jobs(), q);
   std::vector<TrainingJobRecord> more = Jobs();
-  more.push_back(Job("zeta", 9000, TrainingJobStatus::kInProgress));
+  more.push_back(Job("zeta", 9000, JobStatus::kInProgress));
   q.next_token = first->next_token;
   EXPECT_EQ(Names(*PageTrainingJobs(more, q)), (std::vector<std::string>{"delta", "Gamma-1"}));
 }

@@ -5,8 +5,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "common/file_util.h"
+#include "jobs/bucket_check.h"
 #include "jobs/job_log.h"
+#include "jobs/job_restart.h"
 #include "jobs/training_job_list.h"
 #include "jobs/training_job_store.h"
 #include "jobs/training_plan.h"
@@ -20,9 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kServerStopped =
-    "the Kiln server stopped while the job was running; start it again";
-
 // Ends the open transition and starts `status`.
 void AddTransition(TrainingJobRecord* r, const std::string& status, const std::string& message,
                    std::int64_t now, bool final) {
@@ -34,20 +32,6 @@ void AddTransition(TrainingJobRecord* r, const std::string& status, const std::s
   r->transitions.push_back(std::move(t));
   r->secondary_status = status;
   r->last_modified_ms = now;
-}
-
-Status CheckBucket(ObjectStore& store, const std::string& field, const std::string& bucket) {
-  auto got = store.GetBucket(bucket);
-  if (got.ok())
-    return Status::Ok();
-  if (got.error().code() == StatusCode::kNotFound || got.error().reason() == "NoSuchBucket" ||
-      got.error().reason() == "InvalidBucketName") {
-    return Status::InvalidArgument(field + ": bucket \"" + bucket +
-                                   "\" does not exist in Kiln's store; create it first (aws s3 mb "
-                                   "s3://" +
-                                   bucket + ")");
-  }
-  return got.error();
 }
 
 }  // namespace
@@ -84,10 +68,10 @@ Result<std::unique_ptr<TrainingJobService>> TrainingJobService::Open(
   auto service =
       std::make_unique<TrainingJobService>(PrivateTag{}, options, store, std::move(jobs));
   RETURN_IF_ERROR(service->Recover());
-  for (int i = 0; i < options.max_concurrent_jobs; ++i) {
-    service->workers_.emplace_back(
-        [s = service.get()](std::stop_token stop) { s->WorkerLoop(stop); });
-  }
+  service->pool_.Start(options.max_concurrent_jobs,
+                       [s = service.get()](const std::string& name, RunningJob<>& job) {
+                         s->RunOne(name, job.control);
+                       });
   return service;
 }
 
@@ -96,7 +80,8 @@ TrainingJobService::TrainingJobService(PrivateTag, const TrainingJobServiceOptio
     : options_(options),
       clock_(options.clock != nullptr ? *options.clock : system_clock_),
       store_(store),
-      jobs_(std::move(jobs)) {
+      jobs_(std::move(jobs)),
+      pool_(clock_) {
   threads_per_job_ = options.threads_per_job;
   if (threads_per_job_ == 0) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -104,17 +89,7 @@ TrainingJobService::TrainingJobService(PrivateTag, const TrainingJobServiceOptio
   }
 }
 
-TrainingJobService::~TrainingJobService() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    shutting_down_ = true;
-    for (auto& [name, control] : running_)
-      control->RequestStop(StopCause::kShutdown);
-  }
-  for (std::jthread& w : workers_)
-    w.request_stop();
-  workers_.clear();  // joins
-}
+TrainingJobService::~TrainingJobService() = default;
 
 std::int64_t TrainingJobService::NowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
@@ -142,31 +117,30 @@ Status TrainingJobService::Recover() {
     bool requeue = false;
     const std::int64_t now = NowMs();
     RETURN_IF_ERROR(jobs_->Update(name, [&](TrainingJobRecord* r) {
-      const bool started = r->training_start_ms.has_value();
-      if (!started && r->status == TrainingJobStatus::kInProgress) {
+      const RestartAction action = ActionOnRestart(r->status, r->training_start_ms.has_value());
+      if (action == RestartAction::kRequeue) {
         requeue = true;
         return Status::Ok();
       }
-      if (!started) {
-        r->status = TrainingJobStatus::kStopped;
+      if (action == RestartAction::kStop) {
+        r->status = JobStatus::kStopped;
         AddTransition(r, "Stopped", "Training job stopped before it started", now, true);
         return Status::Ok();
       }
-      r->status = TrainingJobStatus::kFailed;
-      r->failure_reason = kServerStopped;
+      r->status = JobStatus::kFailed;
+      r->failure_reason = kServerStoppedReason;
       r->training_end_ms = now;
-      AddTransition(r, "Failed", std::string("Training job failed. Reason: ") + kServerStopped, now,
-                    true);
+      AddTransition(r, "Failed",
+                    std::string("Training job failed. Reason: ") + kServerStoppedReason, now, true);
       return Status::Ok();
     }));
     if (requeue) {
-      std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(name);
+      pool_.Enqueue(name);
       continue;
     }
     CleanWorkspace(name);
     if (auto log = JobLog::Open(Workspace(name) + "/training.log", clock_); log.ok())
-      (*log)->Line(std::string("job marked Failed on restart: ") + kServerStopped);
+      (*log)->Line(std::string("job marked Failed on restart: ") + kServerStoppedReason);
   }
   return Status::Ok();
 }
@@ -175,28 +149,26 @@ Result<std::string> TrainingJobService::Create(const json& request) {
   json normalized;
   ASSIGN_OR_RETURN(TrainingJobSpec spec, ParseTrainingJobRequest(request, &normalized));
   RETURN_IF_ERROR(PlanTraining(spec).status());
-  RETURN_IF_ERROR(CheckBucket(store_, "OutputDataConfig.S3OutputPath", spec.output.bucket));
+  RETURN_IF_ERROR(CheckBucketExists(store_, "OutputDataConfig.S3OutputPath", spec.output.bucket));
   for (const ChannelSpec& c : spec.channels) {
     if (c.url.empty())
-      RETURN_IF_ERROR(
-          CheckBucket(store_, "InputDataConfig channel \"" + c.name + "\" S3Uri", c.source.bucket));
+      RETURN_IF_ERROR(CheckBucketExists(store_, "InputDataConfig channel \"" + c.name + "\" S3Uri",
+                                        c.source.bucket));
   }
   TrainingJobRecord r;
   r.name = spec.name;
   r.arn = Arn(spec.name);
   r.request_json = normalized.dump(-1, ' ', false, json::error_handler_t::replace);
-  r.status = TrainingJobStatus::kInProgress;
+  r.status = JobStatus::kInProgress;
   r.model_artifacts = spec.ModelArtifact().Uri();
   r.creation_ms = r.last_modified_ms = NowMs();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    const std::size_t busy = running_.size() + queue_.size();
-    const bool pending = busy >= static_cast<std::size_t>(options_.max_concurrent_jobs);
+  RETURN_IF_ERROR(pool_.EnqueueIf(r.name, [&](std::size_t running, std::size_t queued) {
+    const bool pending = running + queued >= static_cast<std::size_t>(options_.max_concurrent_jobs);
     const std::string busy_text =
-        std::to_string(running_.size()) + " of " + std::to_string(options_.max_concurrent_jobs);
+        std::to_string(running) + " of " + std::to_string(options_.max_concurrent_jobs);
     AddTransition(&r, pending ? "Pending" : "Starting",
                   pending ? "Waiting for a free training slot (" + busy_text + " running, " +
-                                std::to_string(queue_.size()) + " queued)"
+                                std::to_string(queued) + " queued)"
                           : "Preparing the instances for training",
                   r.creation_ms, false);
     Status inserted = jobs_->Insert(r);
@@ -207,10 +179,8 @@ Result<std::string> TrainingJobService::Create(const json& request) {
                  r.arn + ")")
           .WithReason("ResourceInUse");
     }
-    RETURN_IF_ERROR(inserted);
-    queue_.push_back(r.name);
-  }
-  cv_.notify_all();
+    return inserted;
+  }));
   return r.arn;
 }
 
@@ -226,91 +196,48 @@ Result<ListTrainingJobsPage> TrainingJobService::List(const ListTrainingJobsQuer
 Status TrainingJobService::Stop(std::string_view name) {
   const std::int64_t now = NowMs();
   RETURN_IF_ERROR(jobs_->Update(name, [&](TrainingJobRecord* r) {
-    if (r->status != TrainingJobStatus::kInProgress) {
-      return Status::FailedPrecondition("The training job \"" + r->name + "\" is " +
-                                        TrainingJobStatusName(r->status) +
-                                        "; only an InProgress job can be stopped.");
-    }
-    r->status = TrainingJobStatus::kStopping;
+    RETURN_IF_ERROR(CheckStoppable(r->status, "training", r->name));
+    r->status = JobStatus::kStopping;
     AddTransition(r, "Stopping", "Stopping the training job", now, false);
     return Status::Ok();
   }));
-  bool was_queued = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = std::find(queue_.begin(), queue_.end(), name);
-    if (it != queue_.end()) {
-      queue_.erase(it);
-      was_queued = true;
-    } else if (auto run = running_.find(name); run != running_.end()) {
-      run->second->RequestStop(StopCause::kUser);
-    }
-  }
-  if (was_queued) {
-    Finish(std::string(name), TrainingJobStatus::kStopped, "Stopped",
+  pool_.Stop(name, [&] {
+    Finish(std::string(name), JobStatus::kStopped, "Stopped",
            "Training job stopped before it started", "", {});
-    cv_.notify_all();
-  }
+  });
   return Status::Ok();
 }
 
 Result<std::string> TrainingJobService::Logs(std::string_view name) {
   RETURN_IF_ERROR(jobs_->Get(name).status());
-  auto text = ReadFile(Workspace(name) + "/training.log");
-  if (!text.ok() && text.error().code() == StatusCode::kNotFound)
-    return std::string();
-  return text;
+  return ReadJobLog(Workspace(name) + "/training.log");
 }
 
 bool TrainingJobService::WaitIdle(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return queue_.empty() && running_.empty(); });
-}
-
-void TrainingJobService::WorkerLoop(std::stop_token stop) {
-  while (true) {
-    std::string name;
-    std::shared_ptr<JobControl> control;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, stop, [&] { return shutting_down_ || !queue_.empty(); });
-      if (stop.stop_requested() || shutting_down_)
-        return;
-      name = queue_.front();
-      queue_.pop_front();
-      control = std::make_shared<JobControl>(clock_);
-      running_[name] = control;
-    }
-    RunOne(name, *control);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      running_.erase(name);
-    }
-    cv_.notify_all();
-  }
+  return pool_.WaitIdle(timeout);
 }
 
 void TrainingJobService::Advance(const std::string& name, const std::string& status,
                                  const std::string& message) {
   const std::int64_t now = NowMs();
   (void)jobs_->Update(name, [&](TrainingJobRecord* r) {
-    if (r->status == TrainingJobStatus::kInProgress)
+    if (r->status == JobStatus::kInProgress)
       AddTransition(r, status, message, now, false);
     return Status::Ok();
   });
 }
 
-void TrainingJobService::Finish(const std::string& name, TrainingJobStatus status,
+void TrainingJobService::Finish(const std::string& name, JobStatus status,
                                 const std::string& secondary, const std::string& message,
                                 const std::string& failure_reason,
                                 const std::vector<std::pair<std::string, double>>& metrics) {
   const std::int64_t now = NowMs();
   (void)jobs_->Update(name, [&](TrainingJobRecord* r) {
-    if (r->status != TrainingJobStatus::kInProgress && r->status != TrainingJobStatus::kStopping)
+    if (!IsUnfinished(r->status))
       return Status::Ok();  // already ended
-    const bool stopping = r->status == TrainingJobStatus::kStopping;
-    if (stopping && status != TrainingJobStatus::kFailed) {
-      r->status = TrainingJobStatus::kStopped;
+    const bool stopping = r->status == JobStatus::kStopping;
+    if (stopping && status != JobStatus::kFailed) {
+      r->status = JobStatus::kStopped;
       AddTransition(r, "Stopped", "Training job stopped", now, true);
     } else {
       r->status = status;
@@ -319,7 +246,7 @@ void TrainingJobService::Finish(const std::string& name, TrainingJobStatus statu
     }
     if (r->training_start_ms.has_value())
       r->training_end_ms = now;
-    if (r->status == TrainingJobStatus::kCompleted) {
+    if (r->status == JobStatus::kCompleted) {
       r->final_metrics.clear();
       for (const auto& [metric, value] : metrics)
         r->final_metrics.push_back({metric, value, now});
@@ -332,8 +259,8 @@ void TrainingJobService::RunOne(const std::string& name, JobControl& control) {
   auto record = jobs_->Get(name);
   if (!record.ok())
     return;
-  if (record->status == TrainingJobStatus::kStopping) {
-    Finish(name, TrainingJobStatus::kStopped, "Stopped", "Training job stopped", "", {});
+  if (record->status == JobStatus::kStopping) {
+    Finish(name, JobStatus::kStopped, "Stopped", "Training job stopped", "", {});
     return;
   }
   const std::string workspace = Workspace(name);
@@ -342,8 +269,8 @@ void TrainingJobService::RunOne(const std::string& name, JobControl& control) {
   auto log = JobLog::Open(workspace + "/training.log", clock_);
   if (!log.ok()) {
     const std::string reason = "InternalServerError: " + log.error().message();
-    Finish(name, TrainingJobStatus::kFailed, "Failed", "Training job failed. Reason: " + reason,
-           reason, {});
+    Finish(name, JobStatus::kFailed, "Failed", "Training job failed. Reason: " + reason, reason,
+           {});
     return;
   }
   JobLog& job_log = **log;
@@ -363,7 +290,7 @@ void TrainingJobService::RunOne(const std::string& name, JobControl& control) {
     control.SetMaxEnd(start + std::chrono::seconds(spec->max_runtime_seconds));
   (void)jobs_->Update(name, [&](TrainingJobRecord* r) {
     r->training_start_ms = start_ms;
-    if (r->status == TrainingJobStatus::kInProgress && r->secondary_status == "Pending")
+    if (r->status == JobStatus::kInProgress && r->secondary_status == "Pending")
       AddTransition(r, "Starting", "Preparing the instances for training", start_ms, false);
     r->last_modified_ms = start_ms;
     return Status::Ok();
@@ -392,27 +319,27 @@ void TrainingJobService::RunOne(const std::string& name, JobControl& control) {
   const StopCause cause = control.Check();
   if (metrics.ok()) {
     job_log.Line("Completed: training job completed");
-    Finish(name, TrainingJobStatus::kCompleted, "Completed", "Training job completed", "",
-           *metrics);
+    Finish(name, JobStatus::kCompleted, "Completed", "Training job completed", "", *metrics);
   } else if (metrics.error().code() == StatusCode::kCancelled || cause != StopCause::kNone) {
     if (cause == StopCause::kMaxRuntime) {
       const std::string why = "Training job stopped: it ran longer than MaxRuntimeInSeconds (" +
                               std::to_string(spec->max_runtime_seconds) + " s)";
       job_log.Line("MaxRuntimeExceeded: " + why);
-      Finish(name, TrainingJobStatus::kStopped, "MaxRuntimeExceeded", why, "", {});
+      Finish(name, JobStatus::kStopped, "MaxRuntimeExceeded", why, "", {});
     } else if (cause == StopCause::kShutdown) {
-      job_log.Line(std::string("Failed: ") + kServerStopped);
-      Finish(name, TrainingJobStatus::kFailed, "Failed",
-             std::string("Training job failed. Reason: ") + kServerStopped, kServerStopped, {});
+      job_log.Line(std::string("Failed: ") + kServerStoppedReason);
+      Finish(name, JobStatus::kFailed, "Failed",
+             std::string("Training job failed. Reason: ") + kServerStoppedReason,
+             kServerStoppedReason, {});
     } else {
       job_log.Line("Stopped: training job stopped");
-      Finish(name, TrainingJobStatus::kStopped, "Stopped", "Training job stopped", "", {});
+      Finish(name, JobStatus::kStopped, "Stopped", "Training job stopped", "", {});
     }
   } else {
     const std::string& reason = metrics.error().message();
     job_log.Line("Failed: " + reason);
-    Finish(name, TrainingJobStatus::kFailed, "Failed", "Training job failed. Reason: " + reason,
-           reason, {});
+    Finish(name, JobStatus::kFailed, "Failed", "Training job failed. Reason: " + reason, reason,
+           {});
   }
 }
 

@@ -22,24 +22,20 @@
 // again; a Stopping job that never started becomes Stopped. Destroying the service stops the
 // workers: running jobs end Failed with the same reason, queued ones run after the next Open.
 //
-// Thread-safe. Worker threads are owned (std::jthread) and joined by the destructor.
+// Thread-safe. The worker threads (job_worker_pool.h) are joined by the destructor.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
 #include "jobs/job_control.h"
+#include "jobs/job_worker_pool.h"
 #include "jobs/training_job.h"
 
 namespace kiln {
@@ -97,12 +93,11 @@ class TrainingJobService {
  private:
   std::int64_t NowMs() const;
   Status Recover();
-  void WorkerLoop(std::stop_token stop);
   void RunOne(const std::string& name, JobControl& control);
   // Records a SecondaryStatus change while the job is InProgress (ignored otherwise).
   void Advance(const std::string& name, const std::string& status, const std::string& message);
   // Ends the job. A job marked Stopping ends Stopped whatever `status` says.
-  void Finish(const std::string& name, TrainingJobStatus status, const std::string& secondary,
+  void Finish(const std::string& name, JobStatus status, const std::string& secondary,
               const std::string& message, const std::string& failure_reason,
               const std::vector<std::pair<std::string, double>>& metrics);
   void CleanWorkspace(const std::string& name) const;
@@ -114,13 +109,7 @@ class TrainingJobService {
   ObjectStore& store_;
   std::unique_ptr<TrainingJobStore> jobs_;
   int threads_per_job_ = 1;
-
-  std::mutex mu_;
-  std::condition_variable_any cv_;  // queue_, busy_ or running_ changed
-  std::deque<std::string> queue_;   // GUARDED_BY(mu_): jobs waiting for a worker, oldest first
-  std::map<std::string, std::shared_ptr<JobControl>, std::less<>> running_;  // GUARDED_BY(mu_)
-  bool shutting_down_ = false;                                               // GUARDED_BY(mu_)
-  std::vector<std::jthread> workers_;  // last member: joined before the rest is destroyed
+  JobWorkerPool<> pool_;  // last member: its workers stop before the rest is destroyed
 };
 
 }  // namespace kiln

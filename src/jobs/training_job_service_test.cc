@@ -93,7 +93,7 @@ TEST_F(TrainingJobServiceTest, XgboostJobCompletesWithALoadableArtifact) {
   ASSERT_TRUE(arn.ok()) << arn.status().ToString();
   EXPECT_EQ(*arn, "arn:aws:sagemaker:us-east-1:000000000000:training-job/xgb-1");
   const TrainingJobRecord r = WaitFor("xgb-1");
-  ASSERT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   EXPECT_EQ(r.secondary_status, "Completed");
   EXPECT_EQ(Statuses(r), (std::vector<std::string>{"Starting", "Downloading", "Training",
                                                    "Uploading", "Completed"}));
@@ -135,7 +135,7 @@ TEST_F(TrainingJobServiceTest, PythonXgboostLoadsTheArtifactAsSageMakerUsersDo) 
     GTEST_SKIP() << "Python xgboost is not installed";
   OpenService();
   ASSERT_TRUE(service_->Create(Request("py", "xgboost:1", {{"num_round", "5"}})).ok());
-  ASSERT_EQ(WaitFor("py").status, TrainingJobStatus::kCompleted);
+  ASSERT_EQ(WaitFor("py").status, JobStatus::kCompleted);
   const std::string tgz = dir_ + "/model.tar.gz";
   ASSERT_TRUE(WriteFileAtomic(tgz, Get("models", "out/py/output/model.tar.gz")).ok());
   const std::vector<float> ours = XgboostPredict(Artifact("py").at("xgboost-model"), "0,1,2,3\n");
@@ -164,7 +164,7 @@ TEST_F(TrainingJobServiceTest, BinaryXgboostReportsItsEvalMetrics) {
   req["InputDataConfig"].push_back(Channel("validation", "binvalid/"));
   ASSERT_TRUE(service_->Create(req).ok());
   const TrainingJobRecord r = WaitFor("bin");
-  ASSERT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   const auto metrics = Metrics(r);
   EXPECT_EQ(metrics.size(), 4u);
   EXPECT_GT(metrics.at("validation:auc"), 0.9);
@@ -190,7 +190,7 @@ TEST_F(TrainingJobServiceTest, MultiSoftmaxModelsPredictClassIndicesAsSageMakers
               {{"num_round", "10"}, {"objective", "multi:softmax"}, {"num_class", "3"}}, "multi/"))
           .ok());
   const TrainingJobRecord r = WaitFor("multi");
-  ASSERT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   EXPECT_EQ(Metrics(r).count("train:mlogloss"), 1u);
   const auto pred =
       XgboostPredict(Artifact("multi").at("xgboost-model"), "0,0.1,0.5,0\n2,0.9,0.5,0\n");
@@ -206,7 +206,7 @@ TEST_F(TrainingJobServiceTest, EarlyStoppingKeepsTheBestIteration) {
   req["InputDataConfig"].push_back(Channel("validation", "valid/"));
   ASSERT_TRUE(service_->Create(req).ok());
   const TrainingJobRecord r = WaitFor("early");
-  ASSERT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   const std::string logs = *service_->Logs("early");
   EXPECT_NE(logs.find("Stopping. Best iteration:"), std::string::npos);
   const std::string model = Artifact("early").at("xgboost-model");
@@ -230,7 +230,7 @@ TEST_F(TrainingJobServiceTest, SameDataHyperparametersAndSeedGiveTheSameModel) {
   ASSERT_TRUE(service_->Create(Request("seed-c", "xgboost:1", other)).ok());
   ASSERT_TRUE(service_->WaitIdle(std::chrono::seconds(60)));
   for (const char* n : {"seed-a", "seed-b", "seed-c"})
-    ASSERT_EQ(service_->Describe(n)->status, TrainingJobStatus::kCompleted);
+    ASSERT_EQ(service_->Describe(n)->status, JobStatus::kCompleted);
   EXPECT_EQ(Artifact("seed-a").at("xgboost-model"), Artifact("seed-b").at("xgboost-model"));
   EXPECT_NE(Artifact("seed-a").at("xgboost-model"), Artifact("seed-c").at("xgboost-model"));
 }
@@ -271,10 +271,9 @@ TEST_F(TrainingJobServiceTest, StopEndsARunningJobStoppedWithoutAnArtifact) {
   WaitTraining("long");
   ASSERT_TRUE(service_->Stop("long").ok());
   const auto stopping = service_->Describe("long");
-  EXPECT_TRUE(stopping->status == TrainingJobStatus::kStopping ||
-              stopping->status == TrainingJobStatus::kStopped);
+  EXPECT_TRUE(stopping->status == JobStatus::kStopping || stopping->status == JobStatus::kStopped);
   const TrainingJobRecord r = WaitFor("long");
-  EXPECT_EQ(r.status, TrainingJobStatus::kStopped);
+  EXPECT_EQ(r.status, JobStatus::kStopped);
   EXPECT_EQ(r.secondary_status, "Stopped");
   const auto statuses = Statuses(r);
   EXPECT_EQ(std::vector<std::string>(statuses.end() - 2, statuses.end()),
@@ -293,10 +292,10 @@ TEST_F(TrainingJobServiceTest, MaxRuntimeStopsTheJobWithMaxRuntimeExceeded) {
   req["StoppingCondition"] = {{"MaxRuntimeInSeconds", 60}};
   ASSERT_TRUE(service_->Create(req).ok());
   WaitTraining("slow");
-  EXPECT_EQ(service_->Describe("slow")->status, TrainingJobStatus::kInProgress);
+  EXPECT_EQ(service_->Describe("slow")->status, JobStatus::kInProgress);
   clock_.Advance(std::chrono::seconds(61));
   const TrainingJobRecord r = WaitFor("slow");
-  EXPECT_EQ(r.status, TrainingJobStatus::kStopped);
+  EXPECT_EQ(r.status, JobStatus::kStopped);
   EXPECT_EQ(r.secondary_status, "MaxRuntimeExceeded");
   EXPECT_TRUE(r.failure_reason.empty());
   EXPECT_GE(*r.training_end_ms - *r.training_start_ms, 61000);
@@ -312,7 +311,7 @@ TEST_F(TrainingJobServiceTest, JobsBeyondTheWorkerCountWaitPending) {
   WaitTraining("first");
   ASSERT_TRUE(service_->Stop("first").ok());
   const TrainingJobRecord r = WaitFor("second");
-  EXPECT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  EXPECT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   EXPECT_EQ(Statuses(r)[0], "Pending");
   EXPECT_EQ(Statuses(r)[1], "Starting");
 }
@@ -325,7 +324,7 @@ TEST_F(TrainingJobServiceTest, StoppingAQueuedJobStopsItAtOnce) {
   ASSERT_TRUE(service_->Create(Request("queued", "xgboost:1", {{"num_round", "2"}})).ok());
   ASSERT_TRUE(service_->Stop("queued").ok());
   const auto r = service_->Describe("queued");
-  EXPECT_EQ(r->status, TrainingJobStatus::kStopped);
+  EXPECT_EQ(r->status, JobStatus::kStopped);
   EXPECT_FALSE(r->training_start_ms.has_value());
   ASSERT_TRUE(service_->Stop("busy").ok());
   WaitFor("busy");
@@ -338,7 +337,7 @@ TEST_F(TrainingJobServiceTest, LinearLearnerWritesALoadableKilnModel) {
   req["InputDataConfig"].push_back(Channel("validation", "binvalid/"));
   ASSERT_TRUE(service_->Create(req).ok());
   const TrainingJobRecord r = WaitFor("lin");
-  ASSERT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   EXPECT_GT(Metrics(r).at("validation:auc"), 0.9);
   const auto files = Artifact("lin");
   ASSERT_EQ(files.count("model.kiln"), 1u);
@@ -374,7 +373,7 @@ TEST_F(TrainingJobServiceTest, KilnForestReadsAHeaderAndATargetColumn) {
                                    "hdr/"))
                   .ok());
   const TrainingJobRecord r = WaitFor("forest");
-  ASSERT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   EXPECT_EQ(Metrics(r).count("train:rmse"), 1u);
   const std::string kiln = Artifact("forest").at("model.kiln");
   EXPECT_NE(*service_->Logs("forest"), "");
@@ -387,7 +386,7 @@ TEST_F(TrainingJobServiceTest, KMeansDropsTheLabelColumnAndReportsMsd) {
   req["InputDataConfig"][0]["ContentType"] = "text/csv;label_size=1";
   ASSERT_TRUE(service_->Create(req).ok());
   const TrainingJobRecord r = WaitFor("km");
-  ASSERT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   const auto m = Metrics(r);
   ASSERT_EQ(m.count("train:msd"), 1u);
   EXPECT_NEAR(m.at("train:ssd"), m.at("train:msd") * 120, 1e-6);
@@ -403,7 +402,7 @@ TEST_F(TrainingJobServiceTest, KnnCountsClassesFromTheLabels) {
                            "bin/"))
           .ok());
   const TrainingJobRecord r = WaitFor("knn");
-  ASSERT_EQ(r.status, TrainingJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   const std::string logs = *service_->Logs("knn");
   EXPECT_NE(logs.find("classes: 2 (from the labels)"), std::string::npos);
   EXPECT_NE(logs.find("sample_size: kept 100 of 120 rows"), std::string::npos);

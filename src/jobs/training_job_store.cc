@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "jobs/job_table.h"
 #include "meta/database.h"
 
 namespace kiln {
@@ -52,23 +53,13 @@ constexpr std::string_view kSummaryColumns =
     "name, arn, status, secondary_status, failure_reason, model_artifacts, creation_ms, "
     "last_modified_ms, training_start_ms, training_end_ms";
 
-Status BindOptional(SqlStatement& st, int index, const std::optional<std::int64_t>& v) {
-  return v.has_value() ? st.BindInt64(index, *v) : st.BindNull(index);
-}
-
-std::optional<std::int64_t> OptionalColumn(const SqlStatement& st, int index) {
-  if (st.ColumnIsNull(index))
-    return std::nullopt;
-  return st.ColumnInt64(index);
-}
-
 // Reads the summary columns (kSummaryColumns, from `first`) of the current row.
 Result<TrainingJobRecord> ReadSummary(const SqlStatement& st, int first) {
   TrainingJobRecord r;
   r.name = st.ColumnText(first);
   r.arn = st.ColumnText(first + 1);
   const std::string status = st.ColumnText(first + 2);
-  const auto parsed = ParseTrainingJobStatus(status);
+  const auto parsed = ParseJobStatus(status);
   if (!parsed.has_value())
     return Status::Corruption("training job \"" + r.name + "\": unknown status \"" + status + "\"");
   r.status = *parsed;
@@ -77,8 +68,8 @@ Result<TrainingJobRecord> ReadSummary(const SqlStatement& st, int first) {
   r.model_artifacts = st.ColumnText(first + 5);
   r.creation_ms = st.ColumnInt64(first + 6);
   r.last_modified_ms = st.ColumnInt64(first + 7);
-  r.training_start_ms = OptionalColumn(st, first + 8);
-  r.training_end_ms = OptionalColumn(st, first + 9);
+  r.training_start_ms = st.ColumnOptionalInt64(first + 8);
+  r.training_end_ms = st.ColumnOptionalInt64(first + 9);
   return r;
 }
 
@@ -98,23 +89,19 @@ Result<TrainingJobRecord> GetIn(SqlConnection& conn, std::string_view name) {
                    conn.Prepare("SELECT status, start_ms, end_ms, message FROM "
                                 "training_job_transitions WHERE job = ?1 ORDER BY seq"));
   RETURN_IF_ERROR(tr.BindText(1, name));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, tr.Step());
-    if (!row)
-      break;
+  RETURN_IF_ERROR(tr.ForEachRow([&] {
     r.transitions.push_back(
-        {tr.ColumnText(0), tr.ColumnInt64(1), OptionalColumn(tr, 2), tr.ColumnText(3)});
-  }
+        {tr.ColumnText(0), tr.ColumnInt64(1), tr.ColumnOptionalInt64(2), tr.ColumnText(3)});
+    return Status::Ok();
+  }));
   ASSIGN_OR_RETURN(SqlStatement mt,
                    conn.Prepare("SELECT name, value, timestamp_ms FROM training_job_metrics "
                                 "WHERE job = ?1 ORDER BY seq"));
   RETURN_IF_ERROR(mt.BindText(1, name));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, mt.Step());
-    if (!row)
-      break;
+  RETURN_IF_ERROR(mt.ForEachRow([&] {
     r.final_metrics.push_back({mt.ColumnText(0), mt.ColumnDouble(1), mt.ColumnInt64(2)});
-  }
+    return Status::Ok();
+  }));
   return r;
 }
 
@@ -136,7 +123,7 @@ Status WriteChildren(SqlConnection& conn, const TrainingJobRecord& r) {
     RETURN_IF_ERROR(tr.BindInt64(2, static_cast<std::int64_t>(i)));
     RETURN_IF_ERROR(tr.BindText(3, t.status));
     RETURN_IF_ERROR(tr.BindInt64(4, t.start_ms));
-    RETURN_IF_ERROR(BindOptional(tr, 5, t.end_ms));
+    RETURN_IF_ERROR(tr.BindOptionalInt64(5, t.end_ms));
     RETURN_IF_ERROR(tr.BindText(6, t.message));
     RETURN_IF_ERROR(tr.Run());
   }
@@ -165,15 +152,7 @@ Result<std::unique_ptr<TrainingJobStore>> TrainingJobStore::Open(Database& db) {
 
 Status TrainingJobStore::Insert(const TrainingJobRecord& r) {
   return db_.Write([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(SqlStatement exists,
-                     conn.Prepare("SELECT name FROM training_jobs WHERE name = ?1 OR arn = ?2"));
-    RETURN_IF_ERROR(exists.BindText(1, r.name));
-    RETURN_IF_ERROR(exists.BindText(2, r.arn));
-    ASSIGN_OR_RETURN(bool taken, exists.Step());
-    if (taken) {
-      return Status::AlreadyExists("training job \"" + exists.ColumnText(0) +
-                                   "\" already exists (ARN " + r.arn + ")");
-    }
+    RETURN_IF_ERROR(job_table::CheckNameFree(conn, "training_jobs", "training", r.name, r.arn));
     ASSIGN_OR_RETURN(
         SqlStatement st,
         conn.Prepare("INSERT INTO training_jobs (request, " + std::string(kSummaryColumns) +
@@ -181,59 +160,31 @@ Status TrainingJobStore::Insert(const TrainingJobRecord& r) {
     RETURN_IF_ERROR(st.BindText(1, r.request_json));
     RETURN_IF_ERROR(st.BindText(2, r.name));
     RETURN_IF_ERROR(st.BindText(3, r.arn));
-    RETURN_IF_ERROR(st.BindText(4, TrainingJobStatusName(r.status)));
+    RETURN_IF_ERROR(st.BindText(4, JobStatusName(r.status)));
     RETURN_IF_ERROR(st.BindText(5, r.secondary_status));
     RETURN_IF_ERROR(st.BindText(6, r.failure_reason));
     RETURN_IF_ERROR(st.BindText(7, r.model_artifacts));
     RETURN_IF_ERROR(st.BindInt64(8, r.creation_ms));
     RETURN_IF_ERROR(st.BindInt64(9, r.last_modified_ms));
-    RETURN_IF_ERROR(BindOptional(st, 10, r.training_start_ms));
-    RETURN_IF_ERROR(BindOptional(st, 11, r.training_end_ms));
+    RETURN_IF_ERROR(st.BindOptionalInt64(10, r.training_start_ms));
+    RETURN_IF_ERROR(st.BindOptionalInt64(11, r.training_end_ms));
     RETURN_IF_ERROR(st.Run());
     return WriteChildren(conn, r);
   });
 }
 
 Result<TrainingJobRecord> TrainingJobStore::Get(std::string_view name) {
-  std::optional<TrainingJobRecord> out;
-  RETURN_IF_ERROR(db_.Read([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(TrainingJobRecord r, GetIn(conn, name));
-    out = std::move(r);
-    return Status::Ok();
-  }));
-  return std::move(*out);
+  return db_.ReadValue<TrainingJobRecord>([&](SqlConnection& conn) { return GetIn(conn, name); });
 }
 
 Result<std::vector<TrainingJobRecord>> TrainingJobStore::Summaries() {
-  std::vector<TrainingJobRecord> out;
-  RETURN_IF_ERROR(db_.Read([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(SqlStatement st, conn.Prepare("SELECT " + std::string(kSummaryColumns) +
-                                                   " FROM training_jobs"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row)
-        return Status::Ok();
-      ASSIGN_OR_RETURN(TrainingJobRecord r, ReadSummary(st, 0));
-      out.push_back(std::move(r));
-    }
-  }));
-  return out;
+  return db_.ReadRows<TrainingJobRecord>(
+      "SELECT " + std::string(kSummaryColumns) + " FROM training_jobs",
+      [](const SqlStatement& st) { return ReadSummary(st, 0); });
 }
 
 Result<std::vector<std::string>> TrainingJobStore::Unfinished() {
-  std::vector<std::string> out;
-  RETURN_IF_ERROR(db_.Read([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(SqlStatement st,
-                     conn.Prepare("SELECT name FROM training_jobs WHERE status IN ('InProgress', "
-                                  "'Stopping') ORDER BY creation_ms, name"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row)
-        return Status::Ok();
-      out.push_back(st.ColumnText(0));
-    }
-  }));
-  return out;
+  return job_table::Unfinished(db_, "training_jobs");
 }
 
 Status TrainingJobStore::Update(std::string_view name,
@@ -246,12 +197,12 @@ Status TrainingJobStore::Update(std::string_view name,
                                   "failure_reason = ?4, last_modified_ms = ?5, "
                                   "training_start_ms = ?6, training_end_ms = ?7 WHERE name = ?1"));
     RETURN_IF_ERROR(st.BindText(1, r.name));
-    RETURN_IF_ERROR(st.BindText(2, TrainingJobStatusName(r.status)));
+    RETURN_IF_ERROR(st.BindText(2, JobStatusName(r.status)));
     RETURN_IF_ERROR(st.BindText(3, r.secondary_status));
     RETURN_IF_ERROR(st.BindText(4, r.failure_reason));
     RETURN_IF_ERROR(st.BindInt64(5, r.last_modified_ms));
-    RETURN_IF_ERROR(BindOptional(st, 6, r.training_start_ms));
-    RETURN_IF_ERROR(BindOptional(st, 7, r.training_end_ms));
+    RETURN_IF_ERROR(st.BindOptionalInt64(6, r.training_start_ms));
+    RETURN_IF_ERROR(st.BindOptionalInt64(7, r.training_end_ms));
     RETURN_IF_ERROR(st.Run());
     return WriteChildren(conn, r);
   });

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -70,6 +71,32 @@ class Database {
   // Runs `fn` in a read transaction: every statement sees the same committed snapshot. The
   // connection is query-only; writes fail.
   Status Read(const TxnFn& fn);
+  // Read for a callback that computes one value: that value, or the callback's (or SQLite's) error.
+  template <typename T>
+  Result<T> ReadValue(const std::function<Result<T>(SqlConnection&)>& fn) {
+    std::optional<T> out;
+    RETURN_IF_ERROR(Read([&](SqlConnection& conn) -> Status {
+      ASSIGN_OR_RETURN(T value, fn(conn));
+      out.emplace(std::move(value));
+      return Status::Ok();
+    }));
+    return std::move(*out);
+  }
+  // Read of every row `sql` (without parameters) selects, each made a T by `read_row`.
+  template <typename T>
+  Result<std::vector<T>> ReadRows(std::string_view sql,
+                                  const std::function<Result<T>(const SqlStatement&)>& read_row) {
+    std::vector<T> out;
+    RETURN_IF_ERROR(Read([&](SqlConnection& conn) -> Status {
+      ASSIGN_OR_RETURN(SqlStatement st, conn.Prepare(sql));
+      return st.ForEachRow([&]() -> Status {
+        ASSIGN_OR_RETURN(T row, read_row(st));
+        out.push_back(std::move(row));
+        return Status::Ok();
+      });
+    }));
+    return out;
+  }
 
   const std::string& path() const { return path_; }
 

@@ -187,6 +187,58 @@ TEST(DatabaseTest, StatementsBindAndReturnEveryType) {
                 }).ok());
 }
 
+TEST(DatabaseTest, OptionalIntegersRowLoopsAndReadHelpers) {
+  auto db = OpenDb(TempDir() + "/meta.db");
+  ASSERT_TRUE(ExecWrite(*db, "CREATE TABLE t (k INTEGER, v INTEGER)").ok());
+  ASSERT_TRUE(db->Write([&](SqlConnection& conn) -> Status {
+                  ASSIGN_OR_RETURN(SqlStatement st, conn.Prepare("INSERT INTO t VALUES (?1, ?2)"));
+                  for (std::int64_t k : {1, 2, 3}) {
+                    st.Reset();
+                    RETURN_IF_ERROR(st.BindInt64(1, k));
+                    RETURN_IF_ERROR(st.BindOptionalInt64(
+                        2, k == 2 ? std::nullopt : std::optional<std::int64_t>(k * 10)));
+                    RETURN_IF_ERROR(st.Run());
+                  }
+                  return Status::Ok();
+                }).ok());
+  std::vector<std::optional<std::int64_t>> seen;
+  ASSERT_TRUE(db->Read([&](SqlConnection& conn) -> Status {
+                  ASSIGN_OR_RETURN(SqlStatement st, conn.Prepare("SELECT v FROM t ORDER BY k"));
+                  return st.ForEachRow([&] {
+                    seen.push_back(st.ColumnOptionalInt64(0));
+                    return Status::Ok();
+                  });
+                }).ok());
+  EXPECT_EQ(seen, (std::vector<std::optional<std::int64_t>>{10, std::nullopt, 30}));
+
+  int rows = 0;
+  Status stopped = db->Read([&](SqlConnection& conn) -> Status {
+    ASSIGN_OR_RETURN(SqlStatement st, conn.Prepare("SELECT k FROM t ORDER BY k"));
+    return st.ForEachRow([&] { return ++rows == 2 ? Status::Cancelled("enough") : Status::Ok(); });
+  });
+  EXPECT_EQ(stopped.code(), StatusCode::kCancelled);
+  EXPECT_EQ(rows, 2);
+
+  Result<std::int64_t> sum =
+      db->ReadValue<std::int64_t>([](SqlConnection& conn) -> Result<std::int64_t> {
+        ASSIGN_OR_RETURN(SqlStatement st, conn.Prepare("SELECT SUM(k) FROM t"));
+        ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row)
+          return Status::NotFound("no row");
+        return st.ColumnInt64(0);
+      });
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ(*sum, 6);
+  Result<std::vector<std::int64_t>> keys = db->ReadRows<std::int64_t>(
+      "SELECT k FROM t WHERE v IS NOT NULL ORDER BY k",
+      [](const SqlStatement& st) -> Result<std::int64_t> { return st.ColumnInt64(0); });
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(*keys, (std::vector<std::int64_t>{1, 3}));
+  Result<std::int64_t> missing = db->ReadValue<std::int64_t>(
+      [](SqlConnection&) -> Result<std::int64_t> { return Status::NotFound("absent"); });
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
 TEST(DatabaseTest, ErrorsNameTheSqlAndSqlitesReason) {
   auto db = OpenDb(TempDir() + "/meta.db");
   Status s = db->Read([](SqlConnection& conn) { return conn.Prepare("SELEC 1").status(); });

@@ -57,6 +57,10 @@ Status SqlStatement::BindBlob(int index, std::string_view value) {
 
 Status SqlStatement::BindNull(int index) { return Check(sqlite3_bind_null(stmt_, index)); }
 
+Status SqlStatement::BindOptionalInt64(int index, const std::optional<std::int64_t>& value) {
+  return value.has_value() ? BindInt64(index, *value) : BindNull(index);
+}
+
 Result<bool> SqlStatement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW)
@@ -71,6 +75,15 @@ Status SqlStatement::Run() {
     ASSIGN_OR_RETURN(bool row, Step());
     if (!row)
       return Status::Ok();
+  }
+}
+
+Status SqlStatement::ForEachRow(const std::function<Status()>& row) {
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, Step());
+    if (!more)
+      return Status::Ok();
+    RETURN_IF_ERROR(row());
   }
 }
 
@@ -90,6 +103,12 @@ std::int64_t SqlStatement::ColumnInt64(int index) const {
 }
 
 double SqlStatement::ColumnDouble(int index) const { return sqlite3_column_double(stmt_, index); }
+
+std::optional<std::int64_t> SqlStatement::ColumnOptionalInt64(int index) const {
+  if (ColumnIsNull(index))
+    return std::nullopt;
+  return ColumnInt64(index);
+}
 
 std::string_view SqlStatement::ColumnView(int index) const {
   // Ask for the pointer first, then the size (SQLite's documented order); blob access keeps the

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,11 +34,16 @@ class SqlStatement {
   Status BindText(int index, std::string_view value);
   Status BindBlob(int index, std::string_view value);
   Status BindNull(int index);
+  // Binds `value`, or NULL when it is empty.
+  Status BindOptionalInt64(int index, const std::optional<std::int64_t>& value);
 
   // Runs to the next row: true when a row is available, false when the statement is done.
   Result<bool> Step();
   // Steps until done, ignoring rows (for INSERT/UPDATE/DELETE).
   Status Run();
+  // Steps through every row, calling `row()` with the statement on it (read its columns); stops at
+  // the first error, `row`'s or SQLite's.
+  Status ForEachRow(const std::function<Status()>& row);
   // Makes the statement runnable again and clears all bindings.
   void Reset();
 
@@ -46,6 +53,7 @@ class SqlStatement {
   bool ColumnIsNull(int index) const;
   std::int64_t ColumnInt64(int index) const;
   double ColumnDouble(int index) const;
+  std::optional<std::int64_t> ColumnOptionalInt64(int index) const;  // nullopt for NULL
   std::string_view ColumnView(int index) const;  // bytes of a TEXT or BLOB value
   std::string ColumnText(int index) const { return std::string(ColumnView(index)); }
   std::string ColumnBlob(int index) const { return std::string(ColumnView(index)); }

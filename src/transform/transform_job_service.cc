@@ -4,9 +4,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "common/file_util.h"
+#include "jobs/bucket_check.h"
 #include "jobs/job_control.h"
 #include "jobs/job_log.h"
+#include "jobs/job_restart.h"
 #include "serve/deployment_loader.h"
 #include "serve/endpoint_service.h"
 #include "serve/predictor.h"
@@ -19,35 +20,7 @@
 
 namespace kiln {
 
-// The live state of a running job: how to stop it and how far it got.
-struct TransformRunState {
-  explicit TransformRunState(const Clock& clock) : control(clock) {}
-  JobControl control;
-  TransformCounters counters;
-};
-
-namespace {
-
 using nlohmann::json;
-
-constexpr const char* kServerStopped =
-    "the Kiln server stopped while the job was running; start it again";
-
-Status CheckBucket(ObjectStore& store, const std::string& field, const std::string& bucket) {
-  auto got = store.GetBucket(bucket);
-  if (got.ok())
-    return Status::Ok();
-  if (got.error().code() == StatusCode::kNotFound || got.error().reason() == "NoSuchBucket" ||
-      got.error().reason() == "InvalidBucketName") {
-    return Status::InvalidArgument(field + ": bucket \"" + bucket +
-                                   "\" does not exist in Kiln's store; create it first (aws s3 mb "
-                                   "s3://" +
-                                   bucket + ")");
-  }
-  return got.error();
-}
-
-}  // namespace
 
 Status TransformJobServiceOptions::Validate() const {
   if (data_dir.empty())
@@ -82,10 +55,11 @@ Result<std::unique_ptr<TransformJobService>> TransformJobService::Open(
   auto service =
       std::make_unique<TransformJobService>(PrivateTag{}, options, store, models, std::move(jobs));
   RETURN_IF_ERROR(service->Recover());
-  for (int i = 0; i < options.max_concurrent_jobs; ++i) {
-    service->workers_.emplace_back(
-        [s = service.get()](std::stop_token stop) { s->WorkerLoop(stop); });
-  }
+  service->pool_.Start(
+      options.max_concurrent_jobs,
+      [s = service.get()](const std::string& name, RunningJob<TransformCounters>& job) {
+        s->RunOne(name, job);
+      });
   return service;
 }
 
@@ -96,19 +70,10 @@ TransformJobService::TransformJobService(PrivateTag, const TransformJobServiceOp
       clock_(options.clock != nullptr ? *options.clock : system_clock_),
       store_(store),
       models_(models),
-      jobs_(std::move(jobs)) {}
+      jobs_(std::move(jobs)),
+      pool_(clock_) {}
 
-TransformJobService::~TransformJobService() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    shutting_down_ = true;
-    for (auto& [name, state] : running_)
-      state->control.RequestStop(StopCause::kShutdown);
-  }
-  for (std::jthread& w : workers_)
-    w.request_stop();
-  workers_.clear();  // joins
-}
+TransformJobService::~TransformJobService() = default;
 
 std::int64_t TransformJobService::NowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
@@ -129,23 +94,22 @@ Status TransformJobService::Recover() {
     bool requeue = false;
     const std::int64_t now = NowMs();
     RETURN_IF_ERROR(jobs_->Update(name, [&](TransformJobRecord* r) {
-      const bool started = r->start_ms.has_value();
-      if (!started && r->status == TransformJobStatus::kInProgress) {
+      const RestartAction action = ActionOnRestart(r->status, r->start_ms.has_value());
+      if (action == RestartAction::kRequeue) {
         requeue = true;
         return Status::Ok();
       }
-      r->status = started ? TransformJobStatus::kFailed : TransformJobStatus::kStopped;
-      if (started)
-        r->failure_reason = kServerStopped;
+      r->status = action == RestartAction::kFail ? JobStatus::kFailed : JobStatus::kStopped;
+      if (action == RestartAction::kFail)
+        r->failure_reason = kServerStoppedReason;
       r->end_ms = now;
       r->last_modified_ms = now;
       return Status::Ok();
     }));
     if (requeue) {
-      std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(name);
+      pool_.Enqueue(name);
     } else if (auto log = JobLog::Open(Workspace(name) + "/transform.log", clock_); log.ok()) {
-      (*log)->Line(std::string("job marked ended on restart: ") + kServerStopped);
+      (*log)->Line(std::string("job marked ended on restart: ") + kServerStoppedReason);
     }
   }
   return Status::Ok();
@@ -165,19 +129,18 @@ Result<std::string> TransformJobService::Create(const json& request) {
     return model.error();
   }
   RETURN_IF_ERROR(
-      CheckBucket(store_, "TransformInput.DataSource.S3DataSource.S3Uri", spec.input.bucket));
-  RETURN_IF_ERROR(CheckBucket(store_, "TransformOutput.S3OutputPath", spec.output.bucket));
+      CheckBucketExists(store_, "TransformInput.DataSource.S3DataSource.S3Uri", spec.input.bucket));
+  RETURN_IF_ERROR(CheckBucketExists(store_, "TransformOutput.S3OutputPath", spec.output.bucket));
 
   TransformJobRecord r;
   r.name = spec.name;
   r.arn = Arn(spec.name);
   r.request_json = normalized.dump(-1, ' ', false, json::error_handler_t::replace);
-  r.status = TransformJobStatus::kInProgress;
+  r.status = JobStatus::kInProgress;
   r.model_name = spec.model_name;
   r.model_data_url = model->container.model_data_url;
   r.creation_ms = r.last_modified_ms = NowMs();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
+  RETURN_IF_ERROR(pool_.EnqueueIf(r.name, [&](std::size_t, std::size_t) {
     Status inserted = jobs_->Insert(r);
     if (inserted.code() == StatusCode::kAlreadyExists) {
       return Status::AlreadyExists(
@@ -186,103 +149,55 @@ Result<std::string> TransformJobService::Create(const json& request) {
                  r.arn + ")")
           .WithReason("ResourceInUse");
     }
-    RETURN_IF_ERROR(inserted);
-    queue_.push_back(r.name);
-  }
-  cv_.notify_all();
+    return inserted;
+  }));
   return r.arn;
 }
 
 Result<TransformJobRecord> TransformJobService::Describe(std::string_view name) {
   ASSIGN_OR_RETURN(TransformJobRecord r, jobs_->Get(name));
-  std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = running_.find(name); it != running_.end() && !r.end_ms.has_value())
-    r.progress = it->second->counters.Snapshot();
+  if (!r.end_ms.has_value())
+    pool_.ReadLive(name, [&](const TransformCounters& live) { r.progress = live.Snapshot(); });
   return r;
 }
 
 Result<ListPage<TransformJobRecord>> TransformJobService::List(const ListQuery& query) {
   ASSIGN_OR_RETURN(std::vector<TransformJobRecord> all, jobs_->Summaries());
   return PageOf(std::move(all), query, "ListTransformJobs", [](const TransformJobRecord& r) {
-    return ListItem{r.name, r.creation_ms, r.last_modified_ms, TransformJobStatusName(r.status)};
+    return ListItem{r.name, r.creation_ms, r.last_modified_ms, JobStatusName(r.status)};
   });
 }
 
 Status TransformJobService::Stop(std::string_view name) {
   const std::int64_t now = NowMs();
   RETURN_IF_ERROR(jobs_->Update(name, [&](TransformJobRecord* r) {
-    if (r->status != TransformJobStatus::kInProgress) {
-      return Status::FailedPrecondition("The transform job \"" + r->name + "\" is " +
-                                        TransformJobStatusName(r->status) +
-                                        "; only an InProgress job can be stopped.");
-    }
-    r->status = TransformJobStatus::kStopping;
+    RETURN_IF_ERROR(CheckStoppable(r->status, "transform", r->name));
+    r->status = JobStatus::kStopping;
     r->last_modified_ms = now;
     return Status::Ok();
   }));
-  bool was_queued = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = std::find(queue_.begin(), queue_.end(), name);
-    if (it != queue_.end()) {
-      queue_.erase(it);
-      was_queued = true;
-    } else if (auto run = running_.find(name); run != running_.end()) {
-      run->second->control.RequestStop(StopCause::kUser);
-    }
-  }
-  if (was_queued) {
-    Finish(std::string(name), TransformJobStatus::kStopped, "", nullptr);
-    cv_.notify_all();
-  }
+  pool_.Stop(name, [&] { Finish(std::string(name), JobStatus::kStopped, "", nullptr); });
   return Status::Ok();
 }
 
 Result<std::string> TransformJobService::Logs(std::string_view name) {
   RETURN_IF_ERROR(jobs_->Get(name).status());
-  auto text = ReadFile(Workspace(name) + "/transform.log");
-  if (!text.ok() && text.error().code() == StatusCode::kNotFound)
-    return std::string();
-  return text;
+  return ReadJobLog(Workspace(name) + "/transform.log");
 }
 
 bool TransformJobService::WaitIdle(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return queue_.empty() && running_.empty(); });
+  return pool_.WaitIdle(timeout);
 }
 
-void TransformJobService::WorkerLoop(std::stop_token stop) {
-  while (true) {
-    std::string name;
-    std::shared_ptr<TransformRunState> state;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, stop, [&] { return shutting_down_ || !queue_.empty(); });
-      if (stop.stop_requested() || shutting_down_)
-        return;
-      name = queue_.front();
-      queue_.pop_front();
-      state = std::make_shared<TransformRunState>(clock_);
-      running_[name] = state;
-    }
-    RunOne(name, *state);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      running_.erase(name);
-    }
-    cv_.notify_all();
-  }
-}
-
-void TransformJobService::Finish(const std::string& name, TransformJobStatus status,
+void TransformJobService::Finish(const std::string& name, JobStatus status,
                                  const std::string& reason, const TransformProgress* progress) {
   const std::int64_t now = NowMs();
   (void)jobs_->Update(name, [&](TransformJobRecord* r) {
-    if (r->status != TransformJobStatus::kInProgress && r->status != TransformJobStatus::kStopping)
+    if (!IsUnfinished(r->status))
       return Status::Ok();  // already ended
-    const bool stopping = r->status == TransformJobStatus::kStopping;
-    if (stopping && status != TransformJobStatus::kFailed) {
-      r->status = TransformJobStatus::kStopped;
+    const bool stopping = r->status == JobStatus::kStopping;
+    if (stopping && status != JobStatus::kFailed) {
+      r->status = JobStatus::kStopped;
     } else {
       r->status = status;
       r->failure_reason = reason;
@@ -295,12 +210,12 @@ void TransformJobService::Finish(const std::string& name, TransformJobStatus sta
   });
 }
 
-void TransformJobService::RunOne(const std::string& name, TransformRunState& state) {
+void TransformJobService::RunOne(const std::string& name, RunningJob<TransformCounters>& job) {
   auto record = jobs_->Get(name);
   if (!record.ok())
     return;
-  if (record->status == TransformJobStatus::kStopping) {
-    Finish(name, TransformJobStatus::kStopped, "", nullptr);
+  if (record->status == JobStatus::kStopping) {
+    Finish(name, JobStatus::kStopped, "", nullptr);
     return;
   }
   const std::string workspace = Workspace(name);
@@ -314,8 +229,7 @@ void TransformJobService::RunOne(const std::string& name, TransformRunState& sta
   });
   auto log = JobLog::Open(workspace + "/transform.log", clock_);
   if (!log.ok()) {
-    Finish(name, TransformJobStatus::kFailed, "InternalServerError: " + log.error().message(),
-           nullptr);
+    Finish(name, JobStatus::kFailed, "InternalServerError: " + log.error().message(), nullptr);
     return;
   }
   JobLog& job_log = **log;
@@ -344,26 +258,26 @@ void TransformJobService::RunOne(const std::string& name, TransformRunState& sta
     TransformRunContext ctx;
     ctx.store = &store_;
     ctx.predictor = predictor->get();
-    ctx.control = &state.control;
+    ctx.control = &job.control;
     ctx.log = &job_log;
-    ctx.counters = &state.counters;
+    ctx.counters = &job.live;
     ctx.max_workers = options_.max_workers_per_job;
     ctx.read_chunk_bytes = options_.read_chunk_bytes;
     return RunTransformJob(spec, ctx);
   }();
 
-  const TransformProgress progress = state.counters.Snapshot();
-  const StopCause cause = state.control.Check();
+  const TransformProgress progress = job.live.Snapshot();
+  const StopCause cause = job.control.Check();
   if (outcome.ok()) {
     job_log.Line("Completed: " + std::to_string(progress.records_done) + " records in " +
                  std::to_string(progress.objects_done) + " objects");
-    Finish(name, TransformJobStatus::kCompleted, "", &progress);
+    Finish(name, JobStatus::kCompleted, "", &progress);
   } else if (cause == StopCause::kShutdown) {
-    job_log.Line(std::string("Failed: ") + kServerStopped);
-    Finish(name, TransformJobStatus::kFailed, kServerStopped, &progress);
+    job_log.Line(std::string("Failed: ") + kServerStoppedReason);
+    Finish(name, JobStatus::kFailed, kServerStoppedReason, &progress);
   } else if (outcome.code() == StatusCode::kCancelled || cause != StopCause::kNone) {
     job_log.Line("Stopped: transform job stopped");
-    Finish(name, TransformJobStatus::kStopped, "", &progress);
+    Finish(name, JobStatus::kStopped, "", &progress);
   } else {
     std::string reason = outcome.message();
     if (reason.rfind("ClientError: ", 0) != 0 && reason.rfind("AlgorithmError: ", 0) != 0 &&
@@ -376,7 +290,7 @@ void TransformJobService::RunOne(const std::string& name, TransformRunState& sta
     if (reason.size() > 1024)
       reason = reason.substr(0, 1021) + "...";
     job_log.Line("Failed: " + reason);
-    Finish(name, TransformJobStatus::kFailed, reason, &progress);
+    Finish(name, JobStatus::kFailed, reason, &progress);
   }
 }
 

@@ -1,7 +1,8 @@
 // TransformJobService: SageMaker batch transform — CreateTransformJob, DescribeTransformJob,
 // ListTransformJobs, StopTransformJob — with Kiln's models (the ones CreateModel stores), designed
-// like TrainingJobService (src/jobs): a bounded pool of worker threads, records in the metadata
-// database (transform_job_store.h), a per-job log, the same stop and restart rules.
+// like TrainingJobService (src/jobs), with which it shares the bounded pool of worker threads
+// (jobs/job_worker_pool.h), the stop and restart rules (jobs/job_status.h, jobs/job_restart.h) and
+// the per-job log (jobs/job_log.h); records live in the metadata database (transform_job_store.h).
 //
 // Life of a job: Create validates the request (transform_request.h), resolves the model (it must
 // exist: the job keeps its ModelDataUrl, so deleting the model later does not affect it, as with
@@ -17,26 +18,22 @@
 // again"); queued ones run again; a Stopping job that never started is Stopped. Destroying the
 // service fails its running jobs the same way and leaves queued ones for the next Open.
 //
-// Thread-safe. Worker threads are owned (std::jthread) and joined by the destructor; destroy the
-// service before the EndpointService, store and database it uses.
+// Thread-safe. The worker threads are joined by the destructor; destroy the service before the
+// EndpointService, store and database it uses.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-#include <thread>
-#include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "jobs/job_worker_pool.h"
 #include "serve/endpoint_types.h"
 #include "transform/transform_job.h"
+#include "transform/transform_progress.h"
 
 namespace kiln {
 
@@ -44,7 +41,6 @@ class Database;
 class EndpointService;
 class ObjectStore;
 class TransformJobStore;
-struct TransformRunState;
 
 struct TransformJobServiceOptions {
   std::string data_dir;         // required: job logs and scratch files in <data_dir>/<job>/
@@ -74,7 +70,7 @@ class TransformJobService {
   Result<std::string> Create(const nlohmann::json& request);
   // DescribeTransformJob, with live progress while it runs. NotFound when absent.
   Result<TransformJobRecord> Describe(std::string_view name);
-  // ListTransformJobs (serve/resource_list.h semantics; status_equals is a TransformJobStatus).
+  // ListTransformJobs (serve/resource_list.h semantics; status_equals is a JobStatus).
   Result<ListPage<TransformJobRecord>> List(const ListQuery& query);
   // StopTransformJob. NotFound when absent; FailedPrecondition unless InProgress.
   Status Stop(std::string_view name);
@@ -97,10 +93,9 @@ class TransformJobService {
  private:
   std::int64_t NowMs() const;
   Status Recover();
-  void WorkerLoop(std::stop_token stop);
-  void RunOne(const std::string& name, TransformRunState& state);
+  void RunOne(const std::string& name, RunningJob<TransformCounters>& job);
   // Ends the job (a job marked Stopping ends Stopped unless it failed).
-  void Finish(const std::string& name, TransformJobStatus status, const std::string& reason,
+  void Finish(const std::string& name, JobStatus status, const std::string& reason,
               const TransformProgress* progress);
   std::string Workspace(std::string_view name) const;
 
@@ -110,13 +105,8 @@ class TransformJobService {
   ObjectStore& store_;
   EndpointService& models_;
   std::unique_ptr<TransformJobStore> jobs_;
-
-  std::mutex mu_;
-  std::condition_variable_any cv_;  // queue_ or running_ changed
-  std::deque<std::string> queue_;   // GUARDED_BY(mu_): jobs waiting for a worker, oldest first
-  std::map<std::string, std::shared_ptr<TransformRunState>, std::less<>> running_;  // GUARDED_BY
-  bool shutting_down_ = false;                                                      // GUARDED_BY
-  std::vector<std::jthread> workers_;  // last member: joined before the rest is destroyed
+  // Last member: its workers stop before the rest is destroyed. A running job's live counters.
+  JobWorkerPool<TransformCounters> pool_;
 };
 
 }  // namespace kiln

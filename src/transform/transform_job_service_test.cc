@@ -163,7 +163,7 @@ TEST_F(TransformServiceTest, EveryObjectUnderThePrefixGetsTheBoostersPredictions
   json req = Request("csv-prefix", "s3://data/in/");
   req["MaxConcurrentTransforms"] = 2;
   const TransformJobRecord r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   EXPECT_TRUE(r.start_ms.has_value());
   EXPECT_TRUE(r.end_ms.has_value());
   EXPECT_EQ(r.progress.objects_total, 2u);
@@ -190,7 +190,7 @@ TEST_F(TransformServiceTest, SingleRecordAndAssembleNoneGiveTheSamePredictions) 
   req["BatchStrategy"] = "SingleRecord";
   req["TransformOutput"]["AssembleWith"] = "None";
   const TransformJobRecord r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   const auto lines = Lines(Get("out/single/x.csv.out"));
   ASSERT_EQ(lines.size(), 50u);
   ExpectScores(lines, 0);
@@ -212,7 +212,7 @@ TEST_F(TransformServiceTest, JsonLinesWithInputFilterJoinAndOutputFilter) {
                            {"OutputFilter", "$['id','SageMakerOutput']"},
                            {"JoinSource", "Input"}};
   const TransformJobRecord r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   const auto lines = Lines(Get("out/jsonl/part.jsonl.out"));
   ASSERT_EQ(lines.size(), 40u);
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -234,7 +234,7 @@ TEST_F(TransformServiceTest, CsvJoinKeepsTheIdColumnBesideThePrediction) {
   req["DataProcessing"] = {
       {"InputFilter", "$[1:]"}, {"OutputFilter", "$[0,-1]"}, {"JoinSource", "Input"}};
   const TransformJobRecord r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   const auto lines = Lines(Get("out/csv-join/x.csv.out"));
   ASSERT_EQ(lines.size(), 30u);
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -249,7 +249,7 @@ TEST_F(TransformServiceTest, GzipObjectsAndManifestsAreRead) {
   json req = Request("gzip", "s3://data/gz/");
   req["TransformInput"]["CompressionType"] = "Gzip";
   TransformJobRecord r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   ExpectScores(Lines(Get("out/gzip/a.csv.gz.out")), 0);
 
   Put("m/p1.csv", ToCsv(Rows(data_.x, 0, 10)));
@@ -258,7 +258,7 @@ TEST_F(TransformServiceTest, GzipObjectsAndManifestsAreRead) {
   req = Request("manifest", "s3://data/manifests/in.json");
   req["TransformInput"]["DataSource"]["S3DataSource"]["S3DataType"] = "ManifestFile";
   r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   ExpectScores(Lines(Get("out/manifest/p1.csv.out")), 0);
   ExpectScores(Lines(Get("out/manifest/p2.csv.out")), 10);
 }
@@ -268,7 +268,7 @@ TEST_F(TransformServiceTest, AnObjectThatIsNotGzipFailsNamingIt) {
   json req = Request("not-gzip", "s3://data/notgz/");
   req["TransformInput"]["CompressionType"] = "Gzip";
   const TransformJobRecord r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kFailed);
+  ASSERT_EQ(r.status, JobStatus::kFailed);
   EXPECT_EQ(r.failure_reason.rfind("ClientError: s3://data/notgz/a.csv.gz: the object is not valid "
                                    "gzip",
                                    0),
@@ -281,7 +281,7 @@ TEST_F(TransformServiceTest, SplitNoneSendsTheWholeObjectAsOneRequest) {
   json req = Request("whole", "s3://data/whole/");
   req["TransformInput"]["SplitType"] = "None";
   const TransformJobRecord r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kCompleted) << r.failure_reason;
+  ASSERT_EQ(r.status, JobStatus::kCompleted) << r.failure_reason;
   ExpectScores(Lines(Get("out/whole/x.csv.out")), 0);
 }
 
@@ -294,7 +294,7 @@ TEST_F(TransformServiceTest, AMalformedRowFailsTheJobNamingObjectAndLineAndWrite
   Put("bad/ok.csv", ToCsv(Rows(data_.x, 0, 5)));
   Put("bad/x.csv", body);
   const TransformJobRecord r = Run(Request("bad-row", "s3://data/bad/"));
-  ASSERT_EQ(r.status, TransformJobStatus::kFailed);
+  ASSERT_EQ(r.status, JobStatus::kFailed);
   EXPECT_NE(r.failure_reason.find("ClientError: s3://data/bad/x.csv, line 3, column 2: \"abc\" "
                                   "is not a number"),
             std::string::npos)
@@ -303,7 +303,7 @@ TEST_F(TransformServiceTest, AMalformedRowFailsTheJobNamingObjectAndLineAndWrite
 
   Put("wide/x.csv", "1,2,3\n");
   const TransformJobRecord w = Run(Request("wide", "s3://data/wide/"));
-  ASSERT_EQ(w.status, TransformJobStatus::kFailed);
+  ASSERT_EQ(w.status, JobStatus::kFailed);
   EXPECT_NE(w.failure_reason.find("s3://data/wide/x.csv, line 1: 3 values, the model takes 4"),
             std::string::npos)
       << w.failure_reason;
@@ -314,7 +314,7 @@ TEST_F(TransformServiceTest, ARecordAboveMaxPayloadFailsNamingIt) {
   json req = Request("huge", "s3://data/huge/");
   req["MaxPayloadInMB"] = 1;
   const TransformJobRecord r = Run(req);
-  ASSERT_EQ(r.status, TransformJobStatus::kFailed);
+  ASSERT_EQ(r.status, JobStatus::kFailed);
   EXPECT_NE(r.failure_reason.find("s3://data/huge/x.csv: line 2: the record is more than"),
             std::string::npos)
       << r.failure_reason;
@@ -322,7 +322,7 @@ TEST_F(TransformServiceTest, ARecordAboveMaxPayloadFailsNamingIt) {
 
 TEST_F(TransformServiceTest, AnEmptyPrefixFailsAsOnAws) {
   const TransformJobRecord r = Run(Request("empty", "s3://data/nothing-here/"));
-  ASSERT_EQ(r.status, TransformJobStatus::kFailed);
+  ASSERT_EQ(r.status, JobStatus::kFailed);
   EXPECT_NE(r.failure_reason.find("No S3 objects found under S3 URL"), std::string::npos);
 }
 
@@ -360,11 +360,11 @@ TEST_F(TransformServiceTest, StopEndsARunningJobWithoutAPartialOutputAndAQueuedO
   ASSERT_TRUE(transform_->Create(Request("queued", "s3://data/big/")).ok());
   WaitRunning("slow");
   ASSERT_TRUE(transform_->Stop("queued").ok());
-  EXPECT_EQ(transform_->Describe("queued")->status, TransformJobStatus::kStopped);
+  EXPECT_EQ(transform_->Describe("queued")->status, JobStatus::kStopped);
   ASSERT_TRUE(transform_->Stop("slow").ok());
   ASSERT_TRUE(transform_->WaitIdle(std::chrono::seconds(30)));
   const TransformJobRecord r = *transform_->Describe("slow");
-  EXPECT_EQ(r.status, TransformJobStatus::kStopped);
+  EXPECT_EQ(r.status, JobStatus::kStopped);
   EXPECT_TRUE(r.end_ms.has_value());
   EXPECT_LT(r.progress.records_done, 300000u);
   EXPECT_FALSE(Exists("out/slow/x.csv.out"));
@@ -382,10 +382,10 @@ TEST_F(TransformServiceTest, AJobRunningWhenTheServiceStopsIsFailedAndQueuedOnes
   Open(1);  // destroys the running service first
   ASSERT_TRUE(transform_->WaitIdle(std::chrono::seconds(30)));
   const TransformJobRecord r = *transform_->Describe("interrupted");
-  EXPECT_EQ(r.status, TransformJobStatus::kFailed);
+  EXPECT_EQ(r.status, JobStatus::kFailed);
   EXPECT_EQ(r.failure_reason, kStopped);
   EXPECT_FALSE(Exists("out/interrupted/x.csv.out"));
-  EXPECT_EQ(transform_->Describe("waiting")->status, TransformJobStatus::kCompleted);
+  EXPECT_EQ(transform_->Describe("waiting")->status, JobStatus::kCompleted);
   ExpectScores(Lines(Get("out/waiting/x.csv.out")), 0);
 }
 

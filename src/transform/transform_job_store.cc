@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "jobs/job_table.h"
 #include "meta/database.h"
 
 namespace kiln {
@@ -40,16 +41,6 @@ constexpr std::string_view kColumns =
     "last_modified_ms, start_ms, end_ms, objects_total, objects_done, records_done, bytes_total, "
     "bytes_done";
 
-Status BindOptional(SqlStatement& st, int index, const std::optional<std::int64_t>& v) {
-  return v.has_value() ? st.BindInt64(index, *v) : st.BindNull(index);
-}
-
-std::optional<std::int64_t> OptionalColumn(const SqlStatement& st, int index) {
-  if (st.ColumnIsNull(index))
-    return std::nullopt;
-  return st.ColumnInt64(index);
-}
-
 std::uint64_t Count(const SqlStatement& st, int index) {
   return static_cast<std::uint64_t>(st.ColumnInt64(index));
 }
@@ -60,7 +51,7 @@ Result<TransformJobRecord> ReadRow(const SqlStatement& st, int first) {
   r.name = st.ColumnText(first);
   r.arn = st.ColumnText(first + 1);
   const std::string status = st.ColumnText(first + 2);
-  const auto parsed = ParseTransformJobStatus(status);
+  const auto parsed = ParseJobStatus(status);
   if (!parsed.has_value())
     return Status::Corruption("transform job \"" + r.name + "\": unknown status \"" + status +
                               "\"");
@@ -70,8 +61,8 @@ Result<TransformJobRecord> ReadRow(const SqlStatement& st, int first) {
   r.model_data_url = st.ColumnText(first + 5);
   r.creation_ms = st.ColumnInt64(first + 6);
   r.last_modified_ms = st.ColumnInt64(first + 7);
-  r.start_ms = OptionalColumn(st, first + 8);
-  r.end_ms = OptionalColumn(st, first + 9);
+  r.start_ms = st.ColumnOptionalInt64(first + 8);
+  r.end_ms = st.ColumnOptionalInt64(first + 9);
   r.progress.objects_total = Count(st, first + 10);
   r.progress.objects_done = Count(st, first + 11);
   r.progress.records_done = Count(st, first + 12);
@@ -111,15 +102,7 @@ Result<std::unique_ptr<TransformJobStore>> TransformJobStore::Open(Database& db)
 
 Status TransformJobStore::Insert(const TransformJobRecord& r) {
   return db_.Write([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(SqlStatement exists,
-                     conn.Prepare("SELECT name FROM transform_jobs WHERE name = ?1 OR arn = ?2"));
-    RETURN_IF_ERROR(exists.BindText(1, r.name));
-    RETURN_IF_ERROR(exists.BindText(2, r.arn));
-    ASSIGN_OR_RETURN(bool taken, exists.Step());
-    if (taken) {
-      return Status::AlreadyExists("transform job \"" + exists.ColumnText(0) +
-                                   "\" already exists (ARN " + r.arn + ")");
-    }
+    RETURN_IF_ERROR(job_table::CheckNameFree(conn, "transform_jobs", "transform", r.name, r.arn));
     ASSIGN_OR_RETURN(SqlStatement st,
                      conn.Prepare("INSERT INTO transform_jobs (request, " + std::string(kColumns) +
                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
@@ -127,59 +110,31 @@ Status TransformJobStore::Insert(const TransformJobRecord& r) {
     RETURN_IF_ERROR(st.BindText(1, r.request_json));
     RETURN_IF_ERROR(st.BindText(2, r.name));
     RETURN_IF_ERROR(st.BindText(3, r.arn));
-    RETURN_IF_ERROR(st.BindText(4, TransformJobStatusName(r.status)));
+    RETURN_IF_ERROR(st.BindText(4, JobStatusName(r.status)));
     RETURN_IF_ERROR(st.BindText(5, r.failure_reason));
     RETURN_IF_ERROR(st.BindText(6, r.model_name));
     RETURN_IF_ERROR(st.BindText(7, r.model_data_url));
     RETURN_IF_ERROR(st.BindInt64(8, r.creation_ms));
     RETURN_IF_ERROR(st.BindInt64(9, r.last_modified_ms));
-    RETURN_IF_ERROR(BindOptional(st, 10, r.start_ms));
-    RETURN_IF_ERROR(BindOptional(st, 11, r.end_ms));
+    RETURN_IF_ERROR(st.BindOptionalInt64(10, r.start_ms));
+    RETURN_IF_ERROR(st.BindOptionalInt64(11, r.end_ms));
     RETURN_IF_ERROR(BindProgress(st, 12, r.progress));
     return st.Run();
   });
 }
 
 Result<TransformJobRecord> TransformJobStore::Get(std::string_view name) {
-  std::optional<TransformJobRecord> out;
-  RETURN_IF_ERROR(db_.Read([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(TransformJobRecord r, GetIn(conn, name));
-    out = std::move(r);
-    return Status::Ok();
-  }));
-  return std::move(*out);
+  return db_.ReadValue<TransformJobRecord>([&](SqlConnection& conn) { return GetIn(conn, name); });
 }
 
 Result<std::vector<TransformJobRecord>> TransformJobStore::Summaries() {
-  std::vector<TransformJobRecord> out;
-  RETURN_IF_ERROR(db_.Read([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(SqlStatement st,
-                     conn.Prepare("SELECT " + std::string(kColumns) + " FROM transform_jobs"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row)
-        return Status::Ok();
-      ASSIGN_OR_RETURN(TransformJobRecord r, ReadRow(st, 0));
-      out.push_back(std::move(r));
-    }
-  }));
-  return out;
+  return db_.ReadRows<TransformJobRecord>(
+      "SELECT " + std::string(kColumns) + " FROM transform_jobs",
+      [](const SqlStatement& st) { return ReadRow(st, 0); });
 }
 
 Result<std::vector<std::string>> TransformJobStore::Unfinished() {
-  std::vector<std::string> out;
-  RETURN_IF_ERROR(db_.Read([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(SqlStatement st,
-                     conn.Prepare("SELECT name FROM transform_jobs WHERE status IN ('InProgress', "
-                                  "'Stopping') ORDER BY creation_ms, name"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row)
-        return Status::Ok();
-      out.push_back(st.ColumnText(0));
-    }
-  }));
-  return out;
+  return job_table::Unfinished(db_, "transform_jobs");
 }
 
 Status TransformJobStore::Update(std::string_view name,
@@ -193,11 +148,11 @@ Status TransformJobStore::Update(std::string_view name,
                                   "objects_total = ?7, objects_done = ?8, records_done = ?9, "
                                   "bytes_total = ?10, bytes_done = ?11 WHERE name = ?1"));
     RETURN_IF_ERROR(st.BindText(1, r.name));
-    RETURN_IF_ERROR(st.BindText(2, TransformJobStatusName(r.status)));
+    RETURN_IF_ERROR(st.BindText(2, JobStatusName(r.status)));
     RETURN_IF_ERROR(st.BindText(3, r.failure_reason));
     RETURN_IF_ERROR(st.BindInt64(4, r.last_modified_ms));
-    RETURN_IF_ERROR(BindOptional(st, 5, r.start_ms));
-    RETURN_IF_ERROR(BindOptional(st, 6, r.end_ms));
+    RETURN_IF_ERROR(st.BindOptionalInt64(5, r.start_ms));
+    RETURN_IF_ERROR(st.BindOptionalInt64(6, r.end_ms));
     RETURN_IF_ERROR(BindProgress(st, 7, r.progress));
     return st.Run();
   });

@@ -244,16 +244,6 @@ class ObjectTransform {
 
 }  // namespace
 
-TransformProgress TransformCounters::Snapshot() const {
-  TransformProgress p;
-  p.objects_total = objects_total.load();
-  p.objects_done = objects_done.load();
-  p.records_done = records_done.load();
-  p.bytes_total = bytes_total.load();
-  p.bytes_done = bytes_done.load();
-  return p;
-}
-
 Status RunTransformJob(const TransformJobSpec& spec, const TransformRunContext& ctx) {
   ASSIGN_OR_RETURN(RecordProcessor processor,
                    RecordProcessor::Make(spec.content_type, spec.accept, spec.processing));

@@ -32,16 +32,6 @@ class JobLog;
 class ObjectStore;
 class Predictor;
 
-// Live progress of a running job, read by DescribeTransformJob while workers add to it.
-struct TransformCounters {
-  std::atomic<std::uint64_t> objects_total{0};
-  std::atomic<std::uint64_t> objects_done{0};
-  std::atomic<std::uint64_t> records_done{0};
-  std::atomic<std::uint64_t> bytes_total{0};
-  std::atomic<std::uint64_t> bytes_done{0};
-  TransformProgress Snapshot() const;
-};
-
 struct TransformRunContext {
   ObjectStore* store = nullptr;
   const Predictor* predictor = nullptr;

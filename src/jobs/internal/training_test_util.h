@@ -145,12 +145,12 @@ class TrainingTest : public ::testing::Test {
       EXPECT_TRUE(r.ok()) << r.status().ToString();
       if (!r.ok())
         return {};
-      const bool done = pred ? pred(*r)
-                             : r->status != TrainingJobStatus::kInProgress &&
-                                   r->status != TrainingJobStatus::kStopping;
+      const bool done =
+          pred ? pred(*r)
+               : r->status != JobStatus::kInProgress && r->status != JobStatus::kStopping;
       if (done || std::chrono::steady_clock::now() > deadline) {
         EXPECT_TRUE(done) << "timed out waiting for " << name << ", status "
-                          << TrainingJobStatusName(r->status) << "/" << r->secondary_status;
+                          << JobStatusName(r->status) << "/" << r->secondary_status;
         return *r;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
