@@ -14,6 +14,7 @@
 #include "serve/resource_list.h"
 #include "serve/resource_names.h"
 #include "store/object_store.h"
+#include "transform/progress_checkpoint.h"
 #include "transform/transform_job_store.h"
 #include "transform/transform_request.h"
 #include "transform/transform_runner.h"
@@ -30,6 +31,8 @@ Status TransformJobServiceOptions::Validate() const {
     return Status::InvalidArgument(
         "transform jobs: max_concurrent_jobs and max_workers_per_job must be in 1..64");
   }
+  if (progress_interval.count() < 0)
+    return Status::InvalidArgument("transform jobs: progress_interval must be ≥ 0");
   if (read_chunk_bytes < 1)
     return Status::InvalidArgument("transform jobs: read_chunk_bytes must be ≥ 1");
   if (account_id.size() != 12 || !std::all_of(account_id.begin(), account_id.end(),
@@ -236,6 +239,9 @@ void TransformJobService::RunOne(const std::string& name, RunningJob<TransformCo
   job_log.Line("transform job " + name + " (" + record->arn + "), model \"" + record->model_name +
                "\" from " + record->model_data_url);
 
+  ProgressCheckpoint checkpoint(
+      job.live, clock_, options_.progress_interval,
+      [&](const TransformProgress& progress) { return jobs_->SaveProgress(name, progress); });
   Status outcome = [&]() -> Status {
     json request = json::parse(record->request_json, nullptr, false);
     if (request.is_discarded())
@@ -261,6 +267,7 @@ void TransformJobService::RunOne(const std::string& name, RunningJob<TransformCo
     ctx.control = &job.control;
     ctx.log = &job_log;
     ctx.counters = &job.live;
+    ctx.checkpoint = &checkpoint;
     ctx.max_workers = options_.max_workers_per_job;
     ctx.read_chunk_bytes = options_.read_chunk_bytes;
     return RunTransformJob(spec, ctx);

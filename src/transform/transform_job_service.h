@@ -10,7 +10,9 @@
 // queued. A worker sets TransformStartTime, loads the model's artifact exactly as endpoints do
 // (DeploymentLoader::FetchArtifact + LoadPredictor), runs it (transform_runner.h) and ends it
 // Completed or Failed with a FailureReason naming the object and line. `<data_dir>/<job>/
-// transform.log` records each object transformed.
+// transform.log` records each object transformed. While it runs, Describe reads the worker's live
+// counters, and its progress is stored after each object and at most every progress_interval
+// (progress_checkpoint.h), so after a crash the Failed job still shows how far it got.
 //
 // Stop (only while InProgress, else ValidationException): Stopping; a queued job is Stopped at
 // once, a running one at its next mini-batch (no partial .out is written). Restart: jobs a dead
@@ -46,7 +48,10 @@ struct TransformJobServiceOptions {
   std::string data_dir;         // required: job logs and scratch files in <data_dir>/<job>/
   int max_concurrent_jobs = 2;  // worker threads, 1..64
   int max_workers_per_job = 2;  // threads one job's objects are spread over, 1..64
-  std::size_t read_chunk_bytes = 1 << 20;   // bytes read from an input object at a time
+  std::size_t read_chunk_bytes = 1 << 20;  // bytes read from an input object at a time
+  // A running job's progress is stored after each object and at most this often in between
+  // (progress_checkpoint.h), so it survives a crash. ≥ 0.
+  std::chrono::milliseconds progress_interval{1000};
   std::string account_id = "000000000000";  // 12 digits, in ARNs
   std::string region = "us-east-1";         // in ARNs
   const Clock* clock = nullptr;             // null: the system clock

@@ -14,6 +14,7 @@
 #include "serve/internal/serve_test_util.h"
 #include "store/object_store.h"
 #include "transform/internal/gzip_for_test.h"
+#include "transform/transform_job_store.h"
 
 namespace kiln {
 namespace {
@@ -69,11 +70,12 @@ class TransformServiceTest : public ::testing::Test {
     Open();
   }
 
-  void Open(int jobs = 2) {
+  void Open(int jobs = 2, std::chrono::milliseconds progress_interval = std::chrono::seconds(1)) {
     transform_.reset();
     TransformJobServiceOptions options;
     options.data_dir = env_.dir() + "/transform";
     options.max_concurrent_jobs = jobs;
+    options.progress_interval = progress_interval;
     options.read_chunk_bytes = 100;  // records straddle reads
     auto s = TransformJobService::Open(options, env_.db(), env_.store(), *endpoints_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -387,6 +389,44 @@ TEST_F(TransformServiceTest, AJobRunningWhenTheServiceStopsIsFailedAndQueuedOnes
   EXPECT_FALSE(Exists("out/interrupted/x.csv.out"));
   EXPECT_EQ(transform_->Describe("waiting")->status, JobStatus::kCompleted);
   ExpectScores(Lines(Get("out/waiting/x.csv.out")), 0);
+}
+
+TEST_F(TransformServiceTest, ProgressIsStoredWhileTheJobRunsAndKeptWhenItEndsFailed) {
+  Open(1, std::chrono::milliseconds(0));
+  Put("two/a.csv", ToCsv(Rows(data_.x, 0, 10)));
+  Put("two/b.csv", BigCsv(1000));
+  json slow = Request("stored", "s3://data/two/");
+  slow["BatchStrategy"] = "SingleRecord";
+  slow["MaxConcurrentTransforms"] = 1;  // a.csv, then b.csv
+  ASSERT_TRUE(transform_->Create(slow).ok());
+  auto stored_store = TransformJobStore::Open(env_.db());
+  ASSERT_TRUE(stored_store.ok());
+  TransformJobStore& records = **stored_store;  // what a restart would read
+  TransformProgress stored;
+  for (int i = 0; i < 4000 && !(stored.objects_done == 1 && stored.records_done > 10); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto r = records.Get("stored");
+    ASSERT_TRUE(r.ok());
+    stored = r->progress;
+  }
+  ASSERT_EQ(stored.objects_done, 1u) << "the first object's progress was never stored";
+  EXPECT_GT(stored.records_done, 10u);
+  EXPECT_EQ(stored.objects_total, 2u);
+  EXPECT_GT(stored.bytes_total, 0u);
+  EXPECT_LE(stored.records_done, transform_->Describe("stored")->progress.records_done);
+  EXPECT_TRUE(Exists("out/stored/a.csv.out"));
+
+  Open(1);  // the running job ends Failed and keeps its progress
+  const TransformJobRecord r = *transform_->Describe("stored");
+  EXPECT_EQ(r.status, JobStatus::kFailed);
+  EXPECT_EQ(r.failure_reason, kStopped);
+  EXPECT_EQ(r.progress.objects_done, 1u);
+  EXPECT_GE(r.progress.records_done, stored.records_done);
+  EXPECT_LT(r.progress.records_done, 300010u);
+  EXPECT_FALSE(Exists("out/stored/b.csv.out"));
+  EXPECT_EQ(records.SaveProgress("stored", TransformProgress{}).code(), StatusCode::kOk);
+  EXPECT_EQ(records.Get("stored")->progress.objects_done, 1u);  // an ended job keeps its own
+  EXPECT_EQ(records.SaveProgress("absent", TransformProgress{}).code(), StatusCode::kNotFound);
 }
 
 }  // namespace

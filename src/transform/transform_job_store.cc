@@ -158,4 +158,20 @@ Status TransformJobStore::Update(std::string_view name,
   });
 }
 
+Status TransformJobStore::SaveProgress(std::string_view name, const TransformProgress& progress) {
+  return db_.Write([&](SqlConnection& conn) -> Status {
+    ASSIGN_OR_RETURN(
+        SqlStatement st,
+        conn.Prepare("UPDATE transform_jobs SET objects_total = ?2, objects_done = ?3, "
+                     "records_done = ?4, bytes_total = ?5, bytes_done = ?6 "
+                     "WHERE name = ?1 AND end_ms IS NULL"));
+    RETURN_IF_ERROR(st.BindText(1, name));
+    RETURN_IF_ERROR(BindProgress(st, 2, progress));
+    RETURN_IF_ERROR(st.Run());
+    if (conn.Changes() == 0)
+      RETURN_IF_ERROR(GetIn(conn, name).status());  // NotFound, or the job has ended
+    return Status::Ok();
+  });
+}
+
 }  // namespace kiln

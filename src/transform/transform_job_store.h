@@ -40,6 +40,10 @@ class TransformJobStore {
   // Reads the record, lets `fn` change it and writes back its status, failure reason, times and
   // progress in one transaction; nothing is written when `fn` fails. `fn` must not call the store.
   Status Update(std::string_view name, const std::function<Status(TransformJobRecord*)>& fn);
+  // Stores the progress of a job that has not ended (one UPDATE of the progress columns only; no
+  // change once the job has ended, so a late save cannot undo the final progress). NotFound when
+  // absent.
+  Status SaveProgress(std::string_view name, const TransformProgress& progress);
 
  private:
   Database& db_;

@@ -13,6 +13,7 @@
 #include "transform/batch_transformer.h"
 #include "transform/input_stream.h"
 #include "transform/mini_batch.h"
+#include "transform/progress_checkpoint.h"
 #include "transform/record_processor.h"
 #include "transform/record_splitter.h"
 
@@ -224,6 +225,8 @@ class ObjectTransform {
     records_ += batch.size();
     ctx_.counters->records_done += batch.size();
     AddBytes();
+    if (ctx_.checkpoint != nullptr)
+      ctx_.checkpoint->Tick();
     return Status::Ok();
   }
 
@@ -253,6 +256,8 @@ Status RunTransformJob(const TransformJobSpec& spec, const TransformRunContext& 
     total += o.size;
   ctx.counters->objects_total = objects.size();
   ctx.counters->bytes_total = total;
+  if (ctx.checkpoint != nullptr)
+    ctx.checkpoint->SaveNow();
   if (ctx.log != nullptr) {
     ctx.log->Line(std::to_string(objects.size()) + " input objects, " + std::to_string(total) +
                   " bytes, under " + spec.input.Uri());
@@ -276,6 +281,8 @@ Status RunTransformJob(const TransformJobSpec& spec, const TransformRunContext& 
       Status s = ObjectTransform(spec, processor, ctx, abort, objects[i], per_object).Run();
       if (s.ok()) {
         ctx.counters->objects_done += 1;
+        if (ctx.checkpoint != nullptr)
+          ctx.checkpoint->SaveNow();
         continue;
       }
       std::lock_guard<std::mutex> lock(mu);

@@ -31,6 +31,7 @@ namespace kiln {
 class JobLog;
 class ObjectStore;
 class Predictor;
+class ProgressCheckpoint;
 
 struct TransformRunContext {
   ObjectStore* store = nullptr;
@@ -38,6 +39,8 @@ struct TransformRunContext {
   JobControl* control = nullptr;
   JobLog* log = nullptr;  // may be null
   TransformCounters* counters = nullptr;
+  // Told when the inputs are listed, after each mini-batch and each finished object; may be null.
+  ProgressCheckpoint* checkpoint = nullptr;
   int max_workers = 4;  // threads per job at most
   std::size_t read_chunk_bytes = 1 << 20;
 };

@@ -4,8 +4,10 @@ transform_job_completed_or_stopped waiter sees it finish, and every .out object 
 own predictions and the endpoint's answers; JSON Lines with filters and JoinSource; a moderate
 streaming input; StopTransformJob; bad input failing with the object and line; unknown models and
 bad URIs refused; ListTransformJobs' filters and pages; a job killed with the server is Failed
-after the restart. KILN_LONG_TESTS=1 adds a few-hundred-MB input in bounded memory."""
+after the restart and keeps the progress it had stored. KILN_LONG_TESTS=1 adds a few-hundred-MB
+input in bounded memory."""
 
+import gzip
 import json
 import os
 import subprocess
@@ -296,6 +298,45 @@ def test_a_job_running_when_the_server_dies_is_failed_after_restart(fresh_server
     assert d["TransformJobStatus"] == "Failed"
     assert d["FailureReason"] == STOPPED_REASON
     assert not exists(server.client("s3"), "out/killed/")
+
+
+def test_progress_survives_a_kill_9(fresh_server, tmp_path):
+    """Progress is stored as the job runs: after kill -9 and a restart the Failed job still shows
+    the object it finished and the records it predicted, not zeros."""
+    server = fresh_server.start()
+    s3, sm = server.client("s3"), server.client("sagemaker")
+    s3.create_bucket(Bucket=BUCKET)
+    booster, x = train_booster(rounds=4)
+    register_model(s3, sm, "tx", booster, tmp_path)
+    # Gzip keeps the upload small and b long to predict (4 million records, one request each).
+    s3.put_object(Bucket=BUCKET, Key="two/a.csv.gz", Body=gzip.compress(csv_rows(x[:10]).encode()))
+    s3.put_object(Bucket=BUCKET, Key="two/b.csv.gz",
+                  Body=gzip.compress("\n".join([csv_rows(x)] * 20000).encode()))
+    transform(sm, "crashed", f"s3://{BUCKET}/two/", wait=False, BatchStrategy="SingleRecord",
+              MaxConcurrentTransforms=1, transform_input={"CompressionType": "Gzip"})  # a, then b
+    deadline = time.monotonic() + 30
+    while True:
+        live = raw_describe(sm, "crashed")["KilnProgress"]
+        if live["ObjectsDone"] == 1 and live["RecordsDone"] > 10:
+            break
+        assert time.monotonic() < deadline, f"the job never got into b.csv: {live}"
+        time.sleep(0.05)
+    time.sleep(1.5)  # at least one periodic save inside b.csv
+    before_kill = raw_describe(sm, "crashed")["KilnProgress"]
+    assert raw_describe(sm, "crashed")["TransformJobStatus"] == "InProgress"
+    fresh_server.kill()
+    server = fresh_server.start()
+    sm = server.client("sagemaker")
+    d = raw_describe(sm, "crashed")
+    assert d["TransformJobStatus"] == "Failed"
+    assert d["FailureReason"] == STOPPED_REASON
+    stored = d["KilnProgress"]
+    assert stored["ObjectsTotal"] == 2 and stored["ObjectsDone"] == 1
+    assert stored["BytesTotal"] == before_kill["BytesTotal"] > 0
+    assert 10 < stored["RecordsDone"] <= before_kill["RecordsDone"]
+    assert 0 < stored["BytesDone"] <= before_kill["BytesDone"]
+    assert exists(server.client("s3"), "out/crashed/a.csv.gz.out")
+    assert not exists(server.client("s3"), "out/crashed/b.csv.gz.out")
 
 
 def rss_mib(pid):
