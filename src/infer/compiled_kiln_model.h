@@ -1,25 +1,32 @@
-// CompiledKilnModel: a model.kiln ensemble (src/model) whose learners are all XGBoost, compiled
-// for serving: each bag model's trees become a CompiledForest and the feature pipeline becomes a
-// gather of request columns, so a row is predicted without a Table, a Matrix, libxgboost or any
-// allocation. Outputs equal KilnModel::Predict's (the same float margins, combined in double in
-// the same order, then the same link: identity, sigmoid or softmax).
+// CompiledKilnModel: a model.kiln ensemble (src/model) compiled for serving. Each feature pipeline
+// a member reads becomes a CompiledPipeline (features/compiled_pipeline.h: every encoder, tree and
+// linear encodings) and each bag model becomes compiled code: XGBoost models a CompiledForest
+// (numerical and categorical splits), linear and logistic models (one output, or one per class) a
+// dot product in double, random_forest and extra_trees models a CompiledCartForest. A row is
+// predicted from decoded request values (InputRows: numbers and string views) or, for models whose
+// inputs are all plain numbers, from a row of floats, without a Table, a Matrix, a library call or
+// any allocation. Outputs equal KilnModel::Predict's: the same features, the same margins (float32
+// XGBoost margins, double linear and forest margins), combined in double by weight in member and
+// bag order, then the same link (identity, sigmoid or softmax).
 //
-// Compiled when every pipeline a member reads is tree-encoded and passes numbers through (numeric,
-// integer and boolean inputs; a value that is not finite is missing, as FeaturePipeline does) and
-// every bag model compiles (xgboost_forest.h). Otherwise FailedPrecondition says why, and the
-// caller keeps KilnModel::Predict (categorical, datetime, text or target-encoded inputs, linear
-// pipelines, other learners).
+// Not compiled (FailedPrecondition saying why; the caller keeps KilnModel::Predict): k-means and
+// PCA models, other learners (knn), a pipeline with an encoder CompiledPipeline does not know,
+// more than kBufferFloats features per row.
 //
 // Thread-safety: immutable after Compile; Predict is safe from many threads at once.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "features/compiled_pipeline.h"
+#include "infer/compiled_cart_forest.h"
 #include "infer/compiled_forest.h"
+#include "infer/input_rows.h"
 #include "learn/task.h"
 
 namespace kiln {
@@ -28,35 +35,70 @@ class KilnModel;
 
 class CompiledKilnModel {
  public:
-  // `request_columns` names the columns of a request row, in order.
+  // Features of all pipelines of one row held on the stack; wider models are not compiled.
+  static constexpr std::size_t kBufferFloats = 4096;
+
+  // `layout` maps request rows to the model's inputs (InputLayout::For).
+  static Result<CompiledKilnModel> Compile(const KilnModel& model, const InputLayout& layout);
+  // The same with InputLayout::For(model, request_columns).
   static Result<CompiledKilnModel> Compile(const KilnModel& model,
                                            const std::vector<std::string>& request_columns);
 
   // Values per row Predict writes (NumOutputs of the model's task).
   int num_outputs() const { return outputs_; }
-  // `num_rows` rows of request_columns.size() floats each (NaN = missing), row-major ->
-  // num_rows * num_outputs() values at `out`.
+  const InputLayout& layout() const { return layout_; }
+
+  // rows.rows decoded rows (layout()'s slots) -> rows.rows * num_outputs() values at `out`.
+  void Predict(const InputRows& rows, double* out) const;
+  // REQUIRES layout().all_plain_numbers(): `num_rows` request rows of
+  // layout().num_request_columns floats each (NaN = missing), row-major -> num_rows *
+  // num_outputs() values at `out`.
   void Predict(const float* rows, std::size_t num_rows, double* out) const;
-  // "2 xgboost models, 340 trees".
+
+  // "2 xgboost models (116 trees), 1 linear model; 2 compiled pipelines, 122 features".
   std::string Describe() const;
-  // Request rows (request_columns.size() floats each, row-major) on the bag models' split
-  // thresholds (probe_rows.h), for checking against KilnModel::Predict.
-  const std::vector<float>& probe_rows() const { return probe_rows_; }
+
+  // Test rows for checking against KilnModel::Predict: numbers on the XGBoost models' split
+  // thresholds where a pipeline passes them through, else spread values and missing; texts from
+  // the encoders' levels, an unseen level and missing. The views point into this object.
+  InputRows ProbeRows() const;
 
  private:
-  // One bag model: its forest, the request column feeding each of its features, its weight.
-  struct Part {
-    CompiledForest forest;
+  enum class PartKind { kXgboost, kLinear, kCartForest };
+  // One pipeline: compiled, its width, where its tile of features starts in the stack buffer
+  // (tile_rows_ * the widths before it), and for pass-through pipelines the request column of
+  // each output (the float-row fast path gathers them).
+  struct Pipeline {
+    CompiledPipeline compiled;
+    std::size_t width = 0;
+    std::size_t offset = 0;
     std::vector<std::uint32_t> gather;
+  };
+  // One bag model: what it is, the pipeline it reads, its weight (member weight / bag size).
+  struct Part {
+    PartKind kind = PartKind::kXgboost;
+    std::size_t pipeline = 0;
     double weight = 0;
+    CompiledForest xgboost;
+    CompiledCartForest cart;
+    std::vector<double> coefficients;  // linear: output-major, outputs x width
+    std::vector<double> intercepts;    // linear: one per output
   };
 
+  // Margins of the tile's `n` rows (features already in `features`) summed by weight into `acc`,
+  // then the link.
+  void PredictTile(const float* features, std::size_t n, double* acc) const;
+
+  InputLayout layout_;
+  std::vector<Pipeline> pipelines_;
   std::vector<Part> parts_;  // in KilnModel's order: members, then each member's bag
   Task task_ = Task::kRegression;
   int outputs_ = 1;
-  std::size_t num_inputs_ = 0;
-  std::size_t tile_rows_ = 1;  // rows per pass through the stack buffers
-  std::vector<float> probe_rows_;
+  std::size_t tile_rows_ = 1;                   // rows per pass through the stack buffers
+  std::vector<std::uint32_t> number_position_;  // per number slot: its request column
+  // ProbeRows' values: per number slot a list, per text slot a list (texts in probe_text_).
+  std::vector<std::vector<double>> probe_numbers_;
+  std::vector<std::vector<std::string>> probe_texts_;
 };
 
 }  // namespace kiln

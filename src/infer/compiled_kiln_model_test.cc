@@ -1,6 +1,8 @@
-// CompiledKilnModel predicts exactly what KilnModel::Predict predicts for XGBoost ensembles behind
-// number-passing pipelines (missing and infinite values included), reorders request columns, and
-// refuses what it cannot compile.
+// CompiledKilnModel predicts what KilnModel::Predict predicts: XGBoost ensembles behind
+// number-passing pipelines from float rows (missing and infinite values included, request columns
+// in any order), and automl-like ensembles (XGBoost with native categories, linear, random forest,
+// extra trees; tree and linear pipelines) on the example datasets and on datetime and text columns
+// from decoded rows; it refuses what it cannot compile.
 #include "infer/compiled_kiln_model.h"
 
 #include <gtest/gtest.h>
@@ -88,23 +90,134 @@ TEST(CompiledKilnModel, RequestColumnsMayComeInAnotherOrder) {
   EXPECT_NE(missing.error().message().find("\"f2\" is not among"), std::string::npos);
 }
 
+// Decoded rows of `table`'s columns in `layout` (texts view the table's levels).
+InputRows RowsOf(const InputLayout& layout, const Table& table) {
+  InputRows rows;
+  rows.Resize(layout, table.num_rows);
+  for (const ModelInput& in : layout.inputs) {
+    const Column& c = table.columns[static_cast<std::size_t>(table.Find(in.schema.name))];
+    for (std::size_t r = 0; r < table.num_rows; ++r) {
+      if (in.number) {
+        rows.numbers[r * layout.num_numbers + in.slot] = c.values[r];
+      } else {
+        rows.texts[r * layout.num_texts + in.slot] =
+            c.codes[r] < 0 ? std::string_view() : std::string_view(c.levels[c.codes[r]]);
+      }
+    }
+  }
+  return rows;
+}
+
+std::vector<std::string> Features(const KilnModel& model) {
+  std::vector<std::string> out;
+  for (const ColumnSchema& c : model.InputSchema())
+    out.push_back(c.name);
+  return out;
+}
+
+// Compiles `model` and checks Predict on `table`'s rows and on the probe rows against
+// KilnModel::Predict; returns the compiled model's Describe().
+std::string ExpectEnsembleParity(const KilnModel& model, const Table& table,
+                                 const std::string& what) {
+  Result<CompiledKilnModel> compiled = CompiledKilnModel::Compile(model, Features(model));
+  EXPECT_TRUE(compiled.ok()) << what << ": " << compiled.status().ToString();
+  if (!compiled.ok())
+    return "";
+  for (const bool probes : {false, true}) {
+    const InputRows rows = probes ? compiled->ProbeRows() : RowsOf(compiled->layout(), table);
+    Result<Predictions> want = model.Predict(probes ? InputTable(compiled->layout(), rows) : table);
+    EXPECT_TRUE(want.ok()) << want.status().ToString();
+    if (!want.ok())
+      return "";
+    std::vector<double> got(rows.rows * static_cast<std::size_t>(compiled->num_outputs()));
+    EXPECT_EQ(got.size(), want->output.size()) << what;
+    compiled->Predict(rows, got.data());
+    for (std::size_t i = 0; i < got.size() && i < want->output.size(); ++i) {
+      EXPECT_NEAR(got[i], want->output[i], 1e-12)
+          << what << (probes ? " probe" : "") << " value " << i;
+      if (std::fabs(got[i] - want->output[i]) > 1e-12)
+        break;
+    }
+  }
+  return compiled->Describe();
+}
+
+// Ensembles like kiln automl's (XGBoost with native categories, linear, random forest, extra
+// trees) on the example datasets, with unseen levels and missing values in the predicted rows.
+TEST(CompiledKilnModel, EnsemblesOnExampleDatasetsEqualKilnModelPredict) {
+  const std::vector<std::string> all = {"xgboost", "linear", "random_forest", "extra_trees"};
+  for (const char* name :
+       {"adult", "car", "credit-g", "abalone", "bank-marketing", "diabetes130us"}) {
+    Table table = infer_testing::ReadExample(name);
+    ASSERT_GT(table.num_rows, 100u) << name;
+    const KilnModel model = infer_testing::TrainKilnEnsemble(table, all);
+    ASSERT_EQ(model.members.size(), all.size());
+    // Unseen levels and missing values in every feature column of some rows.
+    for (std::size_t c = 0; c + 1 < table.columns.size(); ++c) {
+      Column& col = table.columns[c];
+      for (std::size_t r = c % 5; r < table.num_rows; r += 11) {
+        if (IsNumberLike(col.type)) {
+          col.values[r] = r % 2 ? std::nan("") : INFINITY;
+        } else if (r % 2) {
+          col.codes[r] = -1;
+        } else {
+          col.levels.push_back("never seen " + std::to_string(r));
+          col.codes[r] = static_cast<std::int32_t>(col.levels.size() - 1);
+        }
+      }
+    }
+    const std::string d = ExpectEnsembleParity(model, table, name);
+    EXPECT_NE(d.find("2 xgboost models"), std::string::npos) << d;
+    EXPECT_NE(d.find("1 linear model"), std::string::npos) << d;
+    EXPECT_NE(d.find("2 forests"), std::string::npos) << d;
+    EXPECT_NE(d.find("2 compiled pipelines"), std::string::npos) << d;
+  }
+}
+
+// Datetime and text columns, a high-cardinality categorical (target-encoded) and a multiclass
+// target.
+TEST(CompiledKilnModel, DatetimeAndTextColumnsEqualKilnModelPredict) {
+  Table t;
+  t.source = "test";
+  t.num_rows = 400;
+  Column when{"when", ColumnType::kDatetime}, note{"note", ColumnType::kText},
+      code{"code", ColumnType::kCategorical}, amount{"amount", ColumnType::kNumeric},
+      label{"label", ColumnType::kCategorical};
+  const char* words[] = {"late delivery", "great product", "broken box", "ok", "refund please"};
+  label.levels = {"a", "b", "c"};
+  for (std::size_t r = 0; r < t.num_rows; ++r) {
+    when.values.push_back(r % 17 == 0 ? std::nan("") : 1.6e9 + 86400.0 * r + 3600.0 * (r % 24));
+    if (r % 13 == 0) {
+      note.codes.push_back(-1);
+    } else {
+      note.codes.push_back(static_cast<std::int32_t>(note.levels.size()));
+      note.levels.push_back(std::string(words[r % 5]) + " #" + std::to_string(r % 40));
+    }
+    code.codes.push_back(static_cast<std::int32_t>(r % 300));
+    amount.values.push_back(r % 7 == 0 ? std::nan("") : std::sin(r) * 50);
+    label.codes.push_back(static_cast<std::int32_t>((r * 7 + r / 50) % 3));
+  }
+  for (int i = 0; i < 300; ++i)
+    code.levels.push_back("k" + std::to_string(i));
+  t.columns = {when, note, code, amount, label};
+  const KilnModel model =
+      infer_testing::TrainKilnEnsemble(t, {"xgboost", "linear", "random_forest"});
+  ASSERT_EQ(model.members.size(), 3u);
+  const std::string d = ExpectEnsembleParity(model, t, "datetime and text");
+  EXPECT_NE(d.find("1 forest"), std::string::npos) << d;
+}
+
 TEST(CompiledKilnModel, WhatItCannotCompileIsAFailedPreconditionSayingWhy) {
-  std::vector<float> y;
-  const Matrix x = Data(200, 3, 2, &y);
-  const KilnModel linear_pipeline = TrainKilnXgboost(x, y, 2, FeatureEncoding::kLinear);
-  Result<CompiledKilnModel> r = CompiledKilnModel::Compile(linear_pipeline, {"f0", "f1", "f2"});
+  const Table table = infer_testing::ReadExample("credit-g");
+  const KilnModel knn = infer_testing::TrainKilnEnsemble(table, {"xgboost", "knn"});
+  Result<CompiledKilnModel> r = CompiledKilnModel::Compile(knn, Features(knn));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(r.error().message().find("not tree-encoded"), std::string::npos);
-
-  KilnModel other = TrainKilnXgboost(x, y, 2);
-  other.members[1].algorithm = "linear";
-  r = CompiledKilnModel::Compile(other, {"f0", "f1", "f2"});
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message().find("is linear, not xgboost"), std::string::npos);
+  EXPECT_NE(r.error().message().find("member c001 is knn"), std::string::npos)
+      << r.error().message();
 
   KilnModel empty;
-  EXPECT_FALSE(CompiledKilnModel::Compile(empty, {"f0"}).ok());
+  EXPECT_FALSE(CompiledKilnModel::Compile(empty, std::vector<std::string>{"f0"}).ok());
 }
 
 }  // namespace

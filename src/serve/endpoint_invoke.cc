@@ -1,10 +1,14 @@
 // EndpointService::Invoke: the InvokeEndpoint data path (see endpoint_service.h). Lock-free unless
 // the variant has no live instance: one atomic load of the live map, one of the endpoint's
 // Deployment, one of the variant's instance set; counters are relaxed atomics of the instance.
+// Bodies parse into per-thread buffers: rows of floats, or text fields decoded into the model's
+// input columns for models that read categorical, datetime or text columns.
 #include <chrono>
 
+#include "infer/input_rows.h"
 #include "serve/data_capture.h"
 #include "serve/endpoint_service.h"
+#include "serve/request_fields.h"
 #include "serve/request_payload.h"
 #include "serve/response_payload.h"
 
@@ -132,17 +136,27 @@ Result<InvokeResponse> EndpointService::InvokeOnce(const InvokeRequest& request,
   std::optional<LiveVariant::Lease> held(std::move(lease).value());
   // Per-thread scratch rows and outputs: after warm-up a request allocates nothing for them.
   thread_local Matrix rows;
+  thread_local FieldRows fields;
+  thread_local InputRows inputs;
   thread_local std::vector<double> values;
   const Predictor& first_predictor = held->instance().predictor();
-  if (Status parsed = ParseRowsInto(*in, request.body, first_predictor.num_features(), &rows);
-      !parsed.ok()) {
+  // A model reading categorical, datetime or text columns takes text fields, decoded here (the
+  // client's errors) before predicting (the model's); the instances of a variant serve one model.
+  const bool by_fields = first_predictor.reads_fields();
+  Status parsed = by_fields
+                      ? ParseFieldsInto(*in, request.body, first_predictor.num_features(), &fields)
+                      : ParseRowsInto(*in, request.body, first_predictor.num_features(), &rows);
+  if (parsed.ok() && by_fields)
+    parsed = first_predictor.DecodeFields(fields, &inputs);
+  if (!parsed.ok())
     return fail(held->instance().counters, Outcome::k4xx, Invalid(parsed.message()));
-  }
-  values.resize(rows.rows * static_cast<std::size_t>(first_predictor.output().outputs));
+  const std::size_t num_rows = by_fields ? inputs.rows : rows.rows;
+  values.resize(num_rows * static_cast<std::size_t>(first_predictor.output().outputs));
   SteadyClock::time_point t0;
   const Status predicted = live.PredictWithFailover(&held, [&](const Predictor& p) {
     t0 = SteadyClock::now();  // the last attempt's model time
-    return p.PredictRows(rows.values, rows.rows, values);
+    return by_fields ? p.PredictInputs(inputs, values)
+                     : p.PredictRows(rows.values, rows.rows, values);
   });
   ModelInstance& instance = held->instance();
   const std::chrono::nanoseconds model = SteadyClock::now() - t0;
@@ -151,7 +165,7 @@ Result<InvokeResponse> EndpointService::InvokeOnce(const InvokeRequest& request,
     return Status::Internal(predicted.message()).WithReason(kInvokeModelError);
   }
   InvokeResponse response;
-  response.body = FormatPredictions(*out, instance.predictor().output(), rows.rows, values);
+  response.body = FormatPredictions(*out, instance.predictor().output(), num_rows, values);
   response.content_type = MediaTypeName(*out);
   response.variant = v.name;
   Count(live, instance.counters, Outcome::kOk, model, start, wall_start, clock_);

@@ -8,6 +8,7 @@
 
 #include "common/digest.h"
 #include "common/file_util.h"
+#include "serve/input_decoder.h"
 #include "table/table.h"
 
 namespace kiln {
@@ -58,18 +59,13 @@ Result<std::unique_ptr<KilnModelPredictor>> KilnModelPredictor::Load(
     for (const ColumnSchema& c : schema)
       p->features_.push_back(c.name);
   }
-  for (const ColumnSchema& c : schema) {
-    if (!IsNumberLike(c.type)) {
-      return Refuse("input column \"" + c.name + "\" is " + ColumnTypeName(c.type) +
-                    "; endpoints serve models whose inputs are all numbers");
-    }
-    const auto it = std::find(p->features_.begin(), p->features_.end(), c.name);
-    if (it == p->features_.end())
-      return Refuse("input column \"" + c.name + "\" is not in the model's feature list");
-    p->inputs_.push_back({c, static_cast<std::size_t>(it - p->features_.begin())});
-  }
   if (p->features_.empty())
     return Refuse("the model reads no features");
+  Result<InputLayout> layout = InputLayout::For(m, p->features_);
+  if (!layout.ok())
+    return Refuse(layout.error().message() + " (the model's feature list)");
+  p->layout_ = std::move(layout).value();
+  p->reads_fields_ = !p->layout_.all_plain_numbers();
 
   OutputSchema& out = p->output_;
   if (m.unsupervised.has_value()) {
@@ -89,7 +85,7 @@ Result<std::unique_ptr<KilnModelPredictor>> KilnModelPredictor::Load(
   }
   if (out.outputs < 1)
     return Refuse("the model has no outputs");
-  Result<CompiledKilnModel> compiled = CompiledKilnModel::Compile(m, p->features_);
+  Result<CompiledKilnModel> compiled = CompiledKilnModel::Compile(m, p->layout_);
   if (!compiled.ok())
     p->compile_note_ = compiled.error().message();
   else if (compiled->num_outputs() != out.outputs)
@@ -102,28 +98,66 @@ Result<std::unique_ptr<KilnModelPredictor>> KilnModelPredictor::Load(
 }
 
 std::string KilnModelPredictor::CheckCompiled(const CompiledKilnModel& compiled) const {
-  const std::vector<float>& rows = compiled.probe_rows();
-  Matrix x;
-  x.cols = features_.size();
-  x.rows = rows.size() / x.cols;
-  x.values = rows;
+  const InputRows probes = compiled.ProbeRows();
+  const std::size_t k = static_cast<std::size_t>(output_.outputs);
   std::vector<double> want;
-  if (x.rows == 0 || !Predict(x, &want).ok())
+  if (probes.rows == 0 || !PredictTable(InputTable(layout_, probes), &want).ok())
     return "KilnModel could not predict the test rows";
   std::vector<double> got(want.size());
-  compiled.Predict(x.values.data(), x.rows, got.data());
+  compiled.Predict(probes, got.data());
+  // Models of plain numbers also predict from float rows: the probes as request rows (their
+  // values are floats already, but for infinities and the spread values, which floats hold).
+  std::vector<double> from_floats;
+  if (layout_.all_plain_numbers()) {
+    std::vector<float> rows(probes.rows * features_.size(), 0.0f);
+    for (std::size_t r = 0; r < probes.rows; ++r) {
+      for (const ModelInput& in : layout_.inputs) {
+        rows[r * features_.size() + in.position] =
+            static_cast<float>(probes.numbers_of(layout_, r)[in.slot]);
+      }
+    }
+    Matrix x;
+    x.rows = probes.rows;
+    x.cols = features_.size();
+    x.values = rows;
+    std::vector<double> floats_want;
+    if (!Predict(x, &floats_want).ok())
+      return "KilnModel could not predict the test rows as floats";
+    from_floats.resize(want.size());
+    compiled.Predict(rows.data(), probes.rows, from_floats.data());
+    for (std::size_t i = 0; i < from_floats.size(); ++i) {
+      if (!(std::fabs(from_floats[i] - floats_want[i]) <=
+            1e-9 * std::max(1.0, std::fabs(floats_want[i])))) {
+        return "the compiled model predicts " + std::to_string(from_floats[i]) +
+               " on float test row " + std::to_string(i / k) + ", KilnModel " +
+               std::to_string(floats_want[i]);
+      }
+    }
+  }
   for (std::size_t i = 0; i < got.size(); ++i) {
     if (!(std::fabs(got[i] - want[i]) <= 1e-9 * std::max(1.0, std::fabs(want[i])))) {
       return "the compiled model predicts " + std::to_string(got[i]) + " on test row " +
-             std::to_string(i / static_cast<std::size_t>(output_.outputs)) + ", KilnModel " +
-             std::to_string(want[i]);
+             std::to_string(i / k) + ", KilnModel " + std::to_string(want[i]);
     }
   }
   return "";
 }
 
+Status KilnModelPredictor::RefuseFloats() const {
+  for (const ModelInput& in : layout_.inputs) {
+    if (!IsNumberLike(in.schema.type) || in.schema.type == ColumnType::kDatetime) {
+      return Status::InvalidArgument(
+          "model.kiln reads " + std::string(ColumnTypeName(in.schema.type)) + " column \"" +
+          in.schema.name + "\": send its rows as text fields (CSV or JSON), not as numbers");
+    }
+  }
+  return Status::InvalidArgument("model.kiln reads text fields");
+}
+
 Status KilnModelPredictor::PredictRows(std::span<const float> rows, std::size_t num_rows,
                                        std::span<double> out) const {
+  if (reads_fields_)
+    return RefuseFloats();
   if (!compiled_)
     return Predictor::PredictRows(rows, num_rows, out);
   RETURN_IF_ERROR(CheckRowsShape(*this, rows, num_rows, out));
@@ -133,6 +167,8 @@ Status KilnModelPredictor::PredictRows(std::span<const float> rows, std::size_t 
 
 Status KilnModelPredictor::Predict(const Matrix& x, std::vector<double>* out) const {
   out->clear();
+  if (reads_fields_)
+    return RefuseFloats();
   if (x.cols != features_.size()) {
     return Status::InvalidArgument(std::to_string(x.cols) + " columns given, the model takes " +
                                    std::to_string(features_.size()));
@@ -142,24 +178,43 @@ Status KilnModelPredictor::Predict(const Matrix& x, std::vector<double>* out) co
     compiled_->Predict(x.values.data(), x.rows, out->data());
     return Status::Ok();
   }
-  Table table;
-  table.source = "request";
-  table.num_rows = x.rows;
-  table.columns.resize(inputs_.size());
-  for (std::size_t i = 0; i < inputs_.size(); ++i) {
-    Column& col = table.columns[i];
-    col.name = inputs_[i].schema.name;
-    col.type = inputs_[i].schema.type;
-    col.values.resize(x.rows);
-    for (std::size_t r = 0; r < x.rows; ++r)
-      col.values[r] = x.at(r, inputs_[i].position);
+  InputRows rows;
+  rows.Resize(layout_, x.rows);
+  for (std::size_t r = 0; r < x.rows; ++r) {
+    for (const ModelInput& in : layout_.inputs)
+      rows.numbers[r * layout_.num_numbers + in.slot] = x.at(r, in.position);
   }
+  return PredictTable(InputTable(layout_, rows), out);
+}
+
+Status KilnModelPredictor::DecodeFields(const FieldRows& fields, InputRows* rows) const {
+  return kiln::DecodeFields(layout_, fields, rows);
+}
+
+Status KilnModelPredictor::PredictInputs(const InputRows& rows, std::span<double> out) const {
+  const std::size_t want = rows.rows * static_cast<std::size_t>(output_.outputs);
+  if (out.size() != want) {
+    return Status::InvalidArgument("an output buffer of " + std::to_string(out.size()) +
+                                   " values for " + std::to_string(rows.rows) + " rows of " +
+                                   std::to_string(output_.outputs) + " outputs");
+  }
+  if (compiled_) {
+    compiled_->Predict(rows, out.data());
+    return Status::Ok();
+  }
+  std::vector<double> values;
+  RETURN_IF_ERROR(PredictTable(InputTable(layout_, rows), &values));
+  std::copy(values.begin(), values.end(), out.begin());
+  return Status::Ok();
+}
+
+Status KilnModelPredictor::PredictTable(const Table& table, std::vector<double>* out) const {
   ASSIGN_OR_RETURN(Predictions pred, model_.Predict(table));
-  const std::size_t want = x.rows * static_cast<std::size_t>(output_.outputs);
+  const std::size_t want = table.num_rows * static_cast<std::size_t>(output_.outputs);
   if (pred.output.size() != want) {
-    return Status::Internal("model.kiln: predicting " + std::to_string(x.rows) + " rows returned " +
-                            std::to_string(pred.output.size()) + " values, expected " +
-                            std::to_string(want));
+    return Status::Internal("model.kiln: predicting " + std::to_string(table.num_rows) +
+                            " rows returned " + std::to_string(pred.output.size()) +
+                            " values, expected " + std::to_string(want));
   }
   *out = std::move(pred.output);
   return Status::Ok();
@@ -174,7 +229,8 @@ std::string KilnModelPredictor::Describe() const {
     for (const EnsembleMember& member : model_.members)
       what += " " + member.algorithm;
   }
-  return "model.kiln " + what + ", " + std::to_string(features_.size()) + " features, " +
+  return "model.kiln " + what + ", " + std::to_string(features_.size()) + " features" +
+         (reads_fields_ ? " read as text fields, " : ", ") +
          (compiled_ ? "compiled: " + compiled_->Describe()
                     : "predicted by KilnModel (not compiled: " + compile_note_ + ")");
 }

@@ -1,18 +1,23 @@
 // KilnModelPredictor: a `model.kiln` (Kiln's model format, src/model/kiln_model.h) served as a
-// Predictor, for every built-in algorithm.
+// Predictor, for every built-in algorithm and every column type.
 //
 // Inputs map by position: column i of a request row is the i-th name in the model's info
-// "features" list (what Kiln's training jobs record: the training CSV's feature columns in order,
-// f0, f1, ... without a header), or the i-th column of KilnModel::InputSchema() when the list is
-// absent. Only number-like input columns are served (a model that reads categorical or text
-// columns, e.g. one from `kiln automl`, is refused at load). Outputs: classifiers give the class
-// probabilities (binary: of class 1) and the predicted label, regressors the value, k-means its
-// closest_cluster and distance_to_cluster, PCA its projection.
+// "features" list (what Kiln's training jobs and `kiln automl` record: the training CSV's feature
+// columns in order, f0, f1, ... without a header), or the i-th column of KilnModel::InputSchema()
+// when the list is absent; listed columns the model does not use are ignored. A model whose
+// inputs are all numeric, integer or boolean reads rows of floats (PredictRows); one that reads
+// categorical, datetime or text columns (e.g. from `kiln automl`) reads text fields
+// (reads_fields(): DecodeFields, then PredictInputs), decoded as `kiln predict` reads a file with
+// the model's schema. Outputs: classifiers give the class probabilities (binary: of class 1) and
+// the predicted label, regressors the value, k-means its closest_cluster and distance_to_cluster,
+// PCA its projection.
 //
-// An ensemble of XGBoost learners behind number-passing tree pipelines is compiled at load
-// (infer/compiled_kiln_model.h): Predict and PredictRows then run compiled trees with no Table, no
-// libxgboost call and (PredictRows) no allocation. Other models predict through KilnModel::Predict;
-// Describe() says which and why.
+// Ensembles of XGBoost (numerical and categorical splits), linear/logistic, random_forest and
+// extra_trees members behind any pipeline CompiledPipeline compiles are compiled at load
+// (infer/compiled_kiln_model.h) and checked against KilnModel::Predict on probe rows: predictions
+// then run with no Table, no library call and (PredictRows, PredictInputs) no allocation. Other
+// models (knn members, k-means, PCA) predict through KilnModel::Predict, fed a Table built from
+// the floats or decoded fields; Describe() says which path and why.
 //
 // Thread-safety: immutable after Load; Predict is safe from many threads (KilnModel::Predict is).
 #pragma once
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "infer/compiled_kiln_model.h"
+#include "infer/input_rows.h"
 #include "model/kiln_model.h"
 #include "serve/predictor.h"
 
@@ -49,21 +55,23 @@ class KilnModelPredictor final : public Predictor {
   Status PredictRows(std::span<const float> rows, std::size_t num_rows,
                      std::span<double> out) const override;
   bool compiled() const override { return compiled_.has_value(); }
+  bool reads_fields() const override { return reads_fields_; }
+  Status DecodeFields(const FieldRows& fields, InputRows* rows) const override;
+  Status PredictInputs(const InputRows& rows, std::span<double> out) const override;
   std::string Describe() const override;
 
  private:
   // "" when `compiled` predicts what KilnModel::Predict does on its probe rows, else why not.
-  // Runs before compiled_ is set, so Predict takes the KilnModel path.
+  // Runs before compiled_ is set, so the predictions it compares with take the KilnModel path.
   std::string CheckCompiled(const CompiledKilnModel& compiled) const;
-
-  struct Input {
-    ColumnSchema schema;
-    std::size_t position = 0;  // index of the request column feeding it
-  };
+  // KilnModel::Predict on `table`, checked to give rows * outputs values.
+  Status PredictTable(const Table& table, std::vector<double>* out) const;
+  Status RefuseFloats() const;
 
   KilnModel model_;
   std::vector<std::string> features_;  // request columns, in order
-  std::vector<Input> inputs_;          // the model's input columns
+  InputLayout layout_;                 // the model's input columns in request rows
+  bool reads_fields_ = false;
   OutputSchema output_;
   std::optional<CompiledKilnModel> compiled_;
   std::string compile_note_;  // why it is not compiled

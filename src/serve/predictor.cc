@@ -65,6 +65,14 @@ Status Predictor::PredictRows(std::span<const float> rows, std::size_t num_rows,
   return Status::Ok();
 }
 
+Status Predictor::DecodeFields(const FieldRows&, InputRows*) const {
+  return Status::Unimplemented("this model reads rows of numbers, not text fields");
+}
+
+Status Predictor::PredictInputs(const InputRows&, std::span<double>) const {
+  return Status::Unimplemented("this model reads rows of numbers, not text fields");
+}
+
 Result<std::unique_ptr<const Predictor>> LoadPredictor(std::span<const TarEntry> files,
                                                        const PredictorOptions& options) {
   if (const TarEntry* f = FindFile(files, "xgboost-model"))

@@ -7,9 +7,14 @@
 // refused with how to re-save it.
 //
 // Serving hot path: PredictRows (rows of floats in the caller's buffer, outputs into the caller's
-// span). Compiled predictors (tree ensembles compiled by src/infer; Describe() says "compiled")
-// predict there without allocating, locking or calling into a library; the others fall back to
-// Predict. Predict (Matrix in, vector out) stays for callers that already hold a Matrix.
+// span). Compiled predictors (models compiled by src/infer; Describe() says "compiled") predict
+// there without allocating, locking or calling into a library; the others fall back to Predict.
+// Predict (Matrix in, vector out) stays for callers that already hold a Matrix.
+//
+// The field path, for models that read categorical, datetime or text columns (reads_fields()):
+// the request is parsed into text fields (request_fields.h), DecodeFields reads them as the
+// model's input columns (the client's errors, 400), and PredictInputs predicts the decoded rows
+// (the model's errors, 500) — compiled, again without allocating.
 //
 // Thread-safety: a Predictor is immutable after loading; Predict and PredictRows are safe from many
 // threads at once.
@@ -26,6 +31,9 @@
 #include "learn/matrix.h"
 
 namespace kiln {
+
+struct FieldRows;  // serve/request_fields.h
+struct InputRows;  // infer/input_rows.h
 
 // How each row's outputs are written (response_payload.h renders them).
 enum class OutputKind {
@@ -60,8 +68,21 @@ class Predictor {
   // model failing (500).
   virtual Status PredictRows(std::span<const float> rows, std::size_t num_rows,
                              std::span<double> out) const;
-  // True when PredictRows runs compiled code (no allocation, no lock, no library call).
+  // True when PredictRows (and, for reads_fields() models, PredictInputs) runs compiled code (no
+  // allocation, no lock, no library call).
   virtual bool compiled() const { return false; }
+  // True when rows must come as text fields: the model reads categorical, datetime or text
+  // columns, which rows of floats cannot carry. InvokeEndpoint then calls DecodeFields and
+  // PredictInputs instead of PredictRows; Predict and PredictRows refuse with InvalidArgument.
+  virtual bool reads_fields() const { return false; }
+  // Decodes `fields` (fields.cols == num_features()) into `rows`, the caller's per-thread buffer.
+  // InvalidArgument naming row, column and value for a field its column cannot hold: the client's
+  // error. The default (models that do not read fields) is Unimplemented.
+  virtual Status DecodeFields(const FieldRows& fields, InputRows* rows) const;
+  // Predicts rows DecodeFields wrote into `out`, which must hold rows.rows * output().outputs
+  // values (InvalidArgument otherwise); another error is the model failing. Default:
+  // Unimplemented.
+  virtual Status PredictInputs(const InputRows& rows, std::span<double> out) const;
   // What it is, for logs and messages: "xgboost gbtree binary:logistic, 4 features, 1 output per
   // row, compiled (...)", or which library predicts it and why it is not compiled.
   virtual std::string Describe() const = 0;

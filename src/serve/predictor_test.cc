@@ -8,8 +8,11 @@
 #include <thread>
 
 #include "common/file_util.h"
+#include "infer/input_rows.h"
 #include "infer/internal/xgboost_test_util.h"
 #include "serve/internal/serve_test_util.h"
+#include "serve/request_fields.h"
+#include "table/table_reader.h"
 
 namespace kiln {
 namespace {
@@ -295,11 +298,141 @@ TEST(KilnModelPredictor, XgboostEnsemblesAreCompiledAndPredictAsKilnModelDoes) {
 TEST(KilnModelPredictor, OtherLearnersSayWhyTheyAreNotCompiledAndPredictRowsStillWorks) {
   TempDir dir;
   const auto data = MakeData(200, 3, 2, 26);
-  auto p = Load({{"model.kiln", TrainKilnModel(data, "linear", 2, dir.path())}}, dir.path());
+  auto p = Load({{"model.kiln", TrainKilnModel(data, "knn", 2, dir.path())}}, dir.path());
   ASSERT_NE(p, nullptr);
   EXPECT_FALSE(p->compiled());
   EXPECT_NE(p->Describe().find("not compiled: "), std::string::npos) << p->Describe();
   EXPECT_EQ(PredictRows(*p, data.x), Predict(*p, data.x));
+  auto linear = Load({{"model.kiln", TrainKilnModel(data, "linear", 2, dir.path())}}, dir.path());
+  ASSERT_NE(linear, nullptr);
+  EXPECT_TRUE(linear->compiled()) << linear->Describe();
+  EXPECT_NE(linear->Describe().find("compiled: 1 linear model"), std::string::npos)
+      << linear->Describe();
+  EXPECT_EQ(PredictRows(*linear, data.x), Predict(*linear, data.x));
+}
+
+// The CSV lines of an example dataset without its last (target) column: the header, and rows.
+struct CsvRows {
+  std::string header;
+  std::string body;
+};
+CsvRows ExampleRows(const std::string& name, std::size_t rows) {
+  const Result<std::string> text =
+      ReadFile(std::string(KILN_SOURCE_DIR) + "/examples/data/" + name + ".csv");
+  EXPECT_TRUE(text.ok());
+  CsvRows out;
+  std::size_t at = 0;
+  for (std::size_t line = 0; line <= rows && at < text->size(); ++line) {
+    const std::size_t nl = text->find('\n', at);
+    std::string l = text->substr(at, nl - at);
+    at = nl == std::string::npos ? text->size() : nl + 1;
+    l.erase(l.rfind(','));
+    (line == 0 ? out.header : out.body) += l + "\n";
+  }
+  return out;
+}
+
+// model.kiln bytes of an automl-like ensemble on an example dataset.
+std::string EnsembleBytes(const std::string& name, const std::vector<std::string>& algorithms,
+                          const std::string& dir) {
+  const KilnModel model =
+      infer_testing::TrainKilnEnsemble(infer_testing::ReadExample(name), algorithms);
+  const std::string path = dir + "/" + name + ".kiln";
+  EXPECT_TRUE(model.Save(path).ok());
+  auto bytes = ReadFile(path);
+  EXPECT_TRUE(bytes.ok());
+  return bytes.ok() ? *bytes : "";
+}
+
+// What `kiln predict` gives for the rows: the CSV read with the model's schema, KilnModel::Predict.
+std::vector<double> KilnPredict(const std::string& model_path, const CsvRows& rows) {
+  const Result<KilnModel> model = KilnModel::Load(model_path);
+  EXPECT_TRUE(model.ok());
+  ReadOptions read;
+  read.schema = model->InputSchema();
+  const Result<Table> table = ParseTable(rows.header + rows.body, "rows.csv", read);
+  EXPECT_TRUE(table.ok()) << table.status().ToString();
+  const Result<Predictions> pred = model->Predict(*table);
+  EXPECT_TRUE(pred.ok()) << pred.status().ToString();
+  return pred.ok() ? pred->output : std::vector<double>();
+}
+
+std::vector<double> PredictFields(const Predictor& p, MediaType type, std::string_view body) {
+  FieldRows fields;
+  InputRows inputs;
+  Status s = ParseFieldsInto(type, body, p.num_features(), &fields);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  s = p.DecodeFields(fields, &inputs);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  std::vector<double> out(inputs.rows * static_cast<std::size_t>(p.output().outputs));
+  s = p.PredictInputs(inputs, out);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+// A model reading categorical columns takes CSV rows of strings (unseen levels and missing values
+// among them) and predicts what `kiln predict` predicts for the same lines, compiled or not.
+TEST(KilnModelPredictor, CategoricalModelsReadTextFieldsAndPredictAsKilnPredictDoes) {
+  TempDir dir;
+  for (const bool compiled : {true, false}) {
+    const std::vector<std::string> algorithms =
+        compiled ? std::vector<std::string>{"xgboost", "linear", "random_forest"}
+                 : std::vector<std::string>{"xgboost", "knn"};
+    auto p = Load({{"model.kiln", EnsembleBytes("adult", algorithms, dir.path())}}, dir.path());
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(p->reads_fields());
+    EXPECT_EQ(p->compiled(), compiled) << p->Describe();
+    EXPECT_NE(p->Describe().find("read as text fields"), std::string::npos) << p->Describe();
+    EXPECT_EQ(p->num_features(), 14u);
+    CsvRows rows = ExampleRows("adult", 300);
+    rows.body += "37,Never-heard-of,200000,,10,,,Husband,White,Male,0,0,40,\n";
+    rows.body +=
+        "\"51\",\"Private\",1,Masters,14,Divorced,Sales,\"Not-in-family\",Black,Female,,,,"
+        "Atlantis\n";
+    const std::vector<double> want = KilnPredict(dir.path() + "/adult.kiln", rows);
+    const std::vector<double> got = PredictFields(*p, MediaType::kCsv, rows.body);
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < got.size(); ++i)
+      ASSERT_NEAR(got[i], want[i], 1e-12) << "compiled " << compiled << ", row " << i;
+    // Rows of floats cannot carry the categories.
+    std::vector<float> floats(14, 1.0f);
+    std::vector<double> out(1);
+    const Status refused = p->PredictRows(floats, 1, out);
+    EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.message().find("categorical column \"workclass\""), std::string::npos)
+        << refused.message();
+  }
+}
+
+TEST(KilnModelPredictor, JsonRowsOfStringsPredictLikeCsvRows) {
+  TempDir dir;
+  auto p =
+      Load({{"model.kiln", EnsembleBytes("car", {"xgboost", "linear"}, dir.path())}}, dir.path());
+  ASSERT_NE(p, nullptr);
+  EXPECT_TRUE(p->compiled()) << p->Describe();
+  const std::vector<double> csv =
+      PredictFields(*p, MediaType::kCsv, "vhigh,low,2,4,small,high\nmed,,5more,more,big,low\n");
+  const std::vector<double> json = PredictFields(
+      *p, MediaType::kJson,
+      R"({"instances":[["vhigh","low",2,4,"small","high"],["med",null,"5more","more","big","low"]]})");
+  EXPECT_EQ(csv, json);
+  EXPECT_EQ(csv.size(), 8u);  // 4 classes
+}
+
+TEST(KilnModelPredictor, AFieldThatDoesNotFitItsColumnIsTheClientsError) {
+  TempDir dir;
+  auto p = Load({{"model.kiln", EnsembleBytes("adult", {"xgboost"}, dir.path())}}, dir.path());
+  ASSERT_NE(p, nullptr);
+  FieldRows fields;
+  InputRows inputs;
+  ASSERT_TRUE(ParseFieldsInto(MediaType::kCsv,
+                              "42,Private,1,Doctorate,16,a,b,c,d,e,0,0,45,f\n"
+                              "old,Private,1,Doctorate,16,a,b,c,d,e,0,0,45,f\n",
+                              p->num_features(), &fields)
+                  .ok());
+  const Status s = p->DecodeFields(fields, &inputs);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "line 2, column 1 (\"age\"): \"old\" is not a number");
 }
 
 TEST(XgboostPredictor, ConcurrentPredictionsAgree) {

@@ -6,35 +6,27 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "serve/internal/payload_rows.h"
+
 namespace kiln {
 namespace {
 
 using nlohmann::json;
+using serve_internal::ForEachLine;
+using serve_internal::NoRows;
+using serve_internal::RowWidthError;
+using serve_internal::Shown;
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::string LowerBase(std::string_view media) {
-  media = Trim(media.substr(0, media.find(';')));
+  media = serve_internal::TrimBlanks(media.substr(0, media.find(';')));
   std::string out(media);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z')
       c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-// Shows a field in a message: quoted, cut after 40 characters.
-std::string Shown(std::string_view field) {
-  std::string s(field.substr(0, 40));
-  return "\"" + s + (field.size() > 40 ? "...\"" : "\"");
 }
 
 // A float written in full ("1.5", "-2e3", "+4", "nan", "inf"); nullopt otherwise.
@@ -50,36 +42,6 @@ std::optional<float> ParseFloat(std::string_view text) {
   return v;
 }
 
-Status RowWidthError(const std::string& where, std::size_t got, std::size_t want) {
-  return Status::InvalidArgument(where + ": " + std::to_string(got) +
-                                 (got == 1 ? " value" : " values") + ", the model takes " +
-                                 std::to_string(want) +
-                                 " features (send the features only: no label, no header)");
-}
-
-Status NoRows() {
-  return Status::InvalidArgument("the request body holds no rows; send at least one");
-}
-
-// Calls `row(line, line_no, where)` for each line of `body` that is not blank (lines end in "\n"
-// or "\r\n"; `line_no` counts from 1, `where` is "line <line_no>"), until one returns an error.
-template <typename RowFn>
-Status ForEachLine(std::string_view body, RowFn&& row) {
-  std::size_t line_no = 0;
-  while (!body.empty()) {
-    const std::size_t nl = body.find('\n');
-    std::string_view line = body.substr(0, nl);
-    body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r')
-      line.remove_suffix(1);
-    if (Trim(line).empty())
-      continue;
-    RETURN_IF_ERROR(row(line, line_no, "line " + std::to_string(line_no)));
-  }
-  return Status::Ok();
-}
-
 Status ParseCsv(std::string_view body, std::size_t num_features, Matrix& m) {
   if (body.starts_with("\xEF\xBB\xBF"))
     body.remove_prefix(3);
@@ -89,7 +51,8 @@ Status ParseCsv(std::string_view body, std::size_t num_features, Matrix& m) {
         std::size_t start = 0;
         while (true) {
           const std::size_t comma = line.find(',', start);
-          const std::string_view field = Trim(line.substr(start, comma - start));
+          const std::string_view field =
+              serve_internal::TrimBlanks(line.substr(start, comma - start));
           ++column;
           if (column <= num_features) {
             float v = kMissing;
@@ -123,45 +86,12 @@ Status ParseCsv(std::string_view body, std::size_t num_features, Matrix& m) {
   return Status::Ok();
 }
 
-Result<json> ParseJson(std::string_view text, const std::string& where) {
-  try {
-    return json::parse(text);
-  } catch (const json::exception& e) {
-    std::string what = e.what();
-    if (const std::size_t at = what.find("] "); at != std::string::npos)
-      what.erase(0, at + 2);  // "[json.exception.parse_error.101] parse error ..." -> "parse ..."
-    return Status::InvalidArgument(where + " is not valid JSON: " + what);
-  }
-}
-
-// The array of feature values in one JSON row, or null when `row` has no recognised form.
-const json* RowValues(const json& row) {
-  if (row.is_array())
-    return &row;
-  if (!row.is_object())
-    return nullptr;
-  if (auto it = row.find("features"); it != row.end() && it->is_array())
-    return &*it;
-  if (auto data = row.find("data"); data != row.end() && data->is_object()) {
-    if (auto f = data->find("features"); f != data->end() && f->is_object()) {
-      if (auto v = f->find("values"); v != f->end() && v->is_array())
-        return &*v;
-    }
-  }
-  return nullptr;
-}
-
-Status AppendJsonRow(const json& row, const std::string& where, std::size_t num_features,
+Status AppendJsonRow(const json& values, const std::string& where, std::size_t num_features,
                      Matrix* m) {
-  const json* values = RowValues(row);
-  if (values == nullptr) {
-    return Status::InvalidArgument(where +
-                                   ": a row is a list of numbers or {\"features\": [numbers]}");
-  }
-  if (values->size() != num_features)
-    return RowWidthError(where, values->size(), num_features);
-  for (std::size_t i = 0; i < values->size(); ++i) {
-    const json& v = (*values)[i];
+  if (values.size() != num_features)
+    return RowWidthError(where, values.size(), num_features);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const json& v = values[i];
     if (v.is_null()) {
       m->values.push_back(kMissing);
     } else if (v.is_number()) {
@@ -175,6 +105,7 @@ Status AppendJsonRow(const json& row, const std::string& where, std::size_t num_
   return Status::Ok();
 }
 
+// A top-level array of numbers and nulls is one row.
 bool IsFlatRow(const json& array) {
   for (const json& v : array) {
     if (!v.is_number() && !v.is_null())
@@ -184,32 +115,11 @@ bool IsFlatRow(const json& array) {
 }
 
 Status ParseJsonBody(std::string_view body, std::size_t num_features, Matrix& m) {
-  ASSIGN_OR_RETURN(json doc, ParseJson(body, "the request body"));
-  const json* instances = nullptr;
-  if (doc.is_object()) {
-    if (auto it = doc.find("instances"); it != doc.end()) {
-      if (!it->is_array())
-        return Status::InvalidArgument("\"instances\" must be a list of rows");
-      instances = &*it;
-    } else if (RowValues(doc) != nullptr) {
-      return AppendJsonRow(doc, "instance 1", num_features, &m);
-    } else {
-      return Status::InvalidArgument(
-          "the JSON body needs \"instances\" (a list of rows) or \"features\" (one row)");
-    }
-  } else if (doc.is_array()) {
-    if (IsFlatRow(doc)) {
-      return AppendJsonRow(doc, "instance 1", num_features, &m);
-    }
-    instances = &doc;
-  } else {
-    return Status::InvalidArgument(
-        "the JSON body needs \"instances\" (a list of rows) or \"features\" (one row)");
-  }
-  for (std::size_t i = 0; i < instances->size(); ++i) {
-    RETURN_IF_ERROR(
-        AppendJsonRow((*instances)[i], "instance " + std::to_string(i + 1), num_features, &m));
-  }
+  ASSIGN_OR_RETURN(json doc, serve_internal::ParseJson(body, "the request body"));
+  RETURN_IF_ERROR(serve_internal::ForEachJsonRow(
+      doc, IsFlatRow, [&](const json& values, const std::string& where) {
+        return AppendJsonRow(values, where, num_features, &m);
+      }));
   if (m.rows == 0)
     return NoRows();
   return Status::Ok();
@@ -218,8 +128,13 @@ Status ParseJsonBody(std::string_view body, std::size_t num_features, Matrix& m)
 Status ParseJsonLines(std::string_view body, std::size_t num_features, Matrix& m) {
   RETURN_IF_ERROR(ForEachLine(
       body, [&](std::string_view line, std::size_t, const std::string& where) -> Status {
-        ASSIGN_OR_RETURN(json row, ParseJson(line, where));
-        return AppendJsonRow(row, where, num_features, &m);
+        ASSIGN_OR_RETURN(json row, serve_internal::ParseJson(line, where));
+        const json* values = serve_internal::RowValues(row);
+        if (values == nullptr) {
+          return Status::InvalidArgument(where +
+                                         ": a row is a list of values or {\"features\": [values]}");
+        }
+        return AppendJsonRow(*values, where, num_features, &m);
       }));
   if (m.rows == 0)
     return NoRows();
@@ -254,7 +169,7 @@ std::optional<MediaType> ParseContentType(std::string_view content_type) {
 }
 
 std::optional<MediaType> NegotiateAccept(std::string_view accept, MediaType request) {
-  if (Trim(accept).empty())
+  if (serve_internal::TrimBlanks(accept).empty())
     return request;
   while (true) {
     const std::size_t comma = accept.find(',');

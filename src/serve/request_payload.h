@@ -1,5 +1,7 @@
 // Inference request bodies: the media types an endpoint speaks and parsing a body into rows of
-// features (research note §3.2), the contract documented in docs/api.md:
+// float features (research note §3.2), the contract documented in docs/api.md, for models whose
+// inputs are all numbers (XGBoost files, model.kiln over numeric columns). Models that read
+// categorical, datetime or text columns take the same bodies as text fields (request_fields.h):
 //
 //   text/csv                one row per line, features only (no label, no header), comma-separated;
 //                           an empty field is a missing value (NaN); CRLF and a trailing newline

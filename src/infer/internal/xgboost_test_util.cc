@@ -134,6 +134,26 @@ Table ToTable(const Matrix& x) {
   return table;
 }
 
+namespace {
+
+// Fits one model of `algorithm` (seed `seed`, one thread) into member->bag; false (the test
+// failed) on an error.
+bool FitBagModel(const std::string& algorithm, const HyperParams& params, Task task, int classes,
+                 const TrainSet& set, int seed, EnsembleMember* member) {
+  auto learner = MakeLearner(algorithm, params, task, classes);
+  EXPECT_TRUE(learner.ok()) << learner.status().ToString();
+  if (!learner.ok())
+    return false;
+  auto fitted = (*learner)->Fit(set, nullptr, FitContext{1, static_cast<std::uint64_t>(seed)});
+  EXPECT_TRUE(fitted.ok()) << fitted.status().ToString();
+  if (!fitted.ok())
+    return false;
+  member->bag.push_back(std::shared_ptr<const Model>(std::move(fitted).value()));
+  return true;
+}
+
+}  // namespace
+
 KilnModel TrainKilnXgboost(const Matrix& x, const std::vector<float>& y, int classes,
                            FeatureEncoding encoding) {
   KilnModel model;
@@ -168,17 +188,83 @@ KilnModel TrainKilnXgboost(const Matrix& x, const std::vector<float>& y, int cla
     member.algorithm = "xgboost";
     member.weight = m == 0 ? 0.7 : 0.3;
     for (int b = 0; b < (m == 0 ? 2 : 1); ++b) {
-      auto learner =
-          MakeLearner("xgboost", {{"num_round", "15"}, {"max_depth", std::to_string(3 + b + m)}},
-                      task, classes);
-      EXPECT_TRUE(learner.ok()) << learner.status().ToString();
-      if (!learner.ok())
+      if (!FitBagModel("xgboost", {{"num_round", "15"}, {"max_depth", std::to_string(3 + b + m)}},
+                       task, classes, set, b, &member))
         return model;
-      auto fitted = (*learner)->Fit(set, nullptr, FitContext{1, static_cast<std::uint64_t>(b)});
-      EXPECT_TRUE(fitted.ok()) << fitted.status().ToString();
-      if (!fitted.ok())
+    }
+    model.members.push_back(std::move(member));
+  }
+  return model;
+}
+
+Table ReadExample(const std::string& name) {
+  Result<Table> t = ReadTable(std::string(KILN_SOURCE_DIR) + "/examples/data/" + name + ".csv", {});
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? std::move(t).value() : Table();
+}
+
+KilnModel TrainKilnEnsemble(const Table& table, const std::vector<std::string>& algorithms) {
+  KilnModel model;
+  const Column& target = table.columns.back();
+  model.target = target.name;
+  std::vector<float> y(table.num_rows);
+  if (!IsNumberLike(target.type)) {
+    model.num_classes = static_cast<int>(target.levels.size());
+    model.class_labels = target.levels;
+    for (std::size_t r = 0; r < table.num_rows; ++r)
+      y[r] = static_cast<float>(std::max(0, target.codes[r]));
+  } else {
+    std::set<double> distinct(target.values.begin(), target.values.end());
+    if (distinct.size() == 2) {
+      model.num_classes = 2;
+      model.class_labels = {"0", "1"};
+      for (std::size_t r = 0; r < table.num_rows; ++r)
+        y[r] = target.values[r] == *distinct.rbegin() ? 1.0f : 0.0f;
+    } else {
+      for (std::size_t r = 0; r < table.num_rows; ++r)
+        y[r] = static_cast<float>(target.values[r]);
+    }
+  }
+  model.task = model.num_classes == 0   ? Task::kRegression
+               : model.num_classes == 2 ? Task::kBinary
+                                        : Task::kMulticlass;
+  std::vector<std::string> features;
+  std::string info = "{\"features\":[";
+  for (std::size_t i = 0; i + 1 < table.columns.size(); ++i) {
+    info += (features.empty() ? "\"" : ",\"") + table.columns[i].name + "\"";
+    features.push_back(table.columns[i].name);
+  }
+  model.info_json = info + "]}";
+  std::vector<Matrix> train(2);
+  for (const FeatureEncoding encoding : {FeatureEncoding::kTree, FeatureEncoding::kLinear}) {
+    PipelineSpec spec;
+    spec.encoding = encoding;
+    auto p = FeaturePipeline::Fit(table, features, spec, model.task, model.num_classes, y, 1,
+                                  &train[model.pipelines.size()]);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    if (!p.ok())
+      return model;
+    model.pipelines.push_back(std::move(p).value());
+  }
+  double left = 1;
+  for (std::size_t m = 0; m < algorithms.size(); ++m) {
+    const std::string& algorithm = algorithms[m];
+    EnsembleMember member;
+    member.candidate = "c00" + std::to_string(m);
+    member.algorithm = algorithm;
+    member.pipeline = algorithm == "linear" || algorithm == "knn" ? 1 : 0;
+    member.weight = m + 1 == algorithms.size() ? left : left * 0.6;
+    left -= member.weight;
+    HyperParams params;
+    if (algorithm == "xgboost")
+      params = {{"num_round", "12"}, {"max_depth", "4"}, {"max_cat_to_onehot", "1"}};
+    else if (algorithm == "random_forest" || algorithm == "extra_trees")
+      params = {{"n_estimators", "8"}, {"max_depth", "6"}};
+    const TrainSet set{
+        &train[member.pipeline], y, {}, model.pipelines[member.pipeline].output_categorical()};
+    for (int b = 0; b < (m == 0 ? 2 : 1); ++b) {
+      if (!FitBagModel(algorithm, params, model.task, model.num_classes, set, b, &member))
         return model;
-      member.bag.push_back(std::shared_ptr<const Model>(std::move(fitted).value()));
     }
     model.members.push_back(std::move(member));
   }

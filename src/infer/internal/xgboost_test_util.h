@@ -56,4 +56,15 @@ Table ToTable(const Matrix& x);
 KilnModel TrainKilnXgboost(const Matrix& x, const std::vector<float>& y, int classes,
                            FeatureEncoding encoding = FeatureEncoding::kTree);
 
+// A model.kiln as `kiln automl` builds one from `table`, whose last column is the target (a
+// categorical target gives classes, binary for two; two distinct numbers binary; other numbers
+// regression): a tree and a linear FeaturePipeline over the other columns, and one member per
+// entry of `algorithms` (xgboost, random_forest and extra_trees read the tree pipeline, with
+// native categories for XGBoost; linear and knn the linear one), weights decreasing and summing
+// to 1, the first member a bag of two. info lists the features.
+KilnModel TrainKilnEnsemble(const Table& table, const std::vector<std::string>& algorithms);
+
+// Reads an example dataset (examples/data/<name>.csv) as a Table.
+Table ReadExample(const std::string& name);
+
 }  // namespace kiln::infer_testing
