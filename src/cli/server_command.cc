@@ -9,6 +9,7 @@
 
 #include "api/api_router.h"
 #include "api/autoscaling_api.h"
+#include "api/job_logs_route.h"
 #include "api/runtime_api.h"
 #include "api/s3_api.h"
 #include "api/sagemaker_api.h"
@@ -82,31 +83,6 @@ void PrintWelcome(const std::string& url, const AccessKey& key, bool created, bo
       show_secret ? key.secret_access_key.c_str() : "<secret>", key.access_key_id.c_str(),
       url.c_str());
   std::fflush(stdout);
-}
-
-// GET /kiln/v1/training-jobs/<name>/logs: the job's log as text (what `kiln logs` prints).
-std::optional<HttpResponse> TrainingLogsRoute(TrainingJobService& training,
-                                              const HttpRequest& request) {
-  static constexpr std::string_view kPrefix = "/kiln/v1/training-jobs/";
-  static constexpr std::string_view kSuffix = "/logs";
-  const std::string_view path = request.path;
-  if (request.method != "GET" || path.rfind(kPrefix, 0) != 0 ||
-      path.size() <= kPrefix.size() + kSuffix.size() ||
-      path.substr(path.size() - kSuffix.size()) != kSuffix)
-    return std::nullopt;
-  const std::string name(
-      path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()));
-  HttpResponse r;
-  r.SetHeader("x-amzn-RequestId", request.request_id);
-  auto logs = training.Logs(name);
-  if (!logs.ok()) {
-    r.status = logs.error().code() == StatusCode::kNotFound ? 404 : 500;
-    r.body = logs.error().message() + "\n";
-  } else {
-    r.body = std::move(*logs);
-  }
-  r.SetHeader("Content-Type", "text/plain; charset=utf-8");
-  return r;
 }
 
 }  // namespace
@@ -193,12 +169,18 @@ Status RunServerCommand(const ServerCommandArgs& args) {
       [&endpoints](std::string_view name) { return endpoints->ServesInline(name); });
   router.SetMetricsRoute(
       [&endpoints](const HttpRequest&) { return HandleMetricsText(*endpoints); });
-  router.SetKilnRoute(
-      [&training, &endpoints](const HttpRequest& request) -> std::optional<HttpResponse> {
-        if (auto r = EndpointMetricsRoute(*endpoints, request))
-          return r;
-        return TrainingLogsRoute(*training, request);
-      });
+  router.SetKilnRoute([&training, &endpoints,
+                       &transform](const HttpRequest& request) -> std::optional<HttpResponse> {
+    if (auto r = EndpointMetricsRoute(*endpoints, request))
+      return r;
+    if (auto r = JobLogsRoute(
+            "/kiln/v1/training-jobs/", [&](std::string_view name) { return training->Logs(name); },
+            request))
+      return r;
+    return JobLogsRoute(
+        "/kiln/v1/transform-jobs/", [&](std::string_view name) { return transform->Logs(name); },
+        request);
+  });
 
   HttpServerOptions http_options;
   http_options.host = args.host;

@@ -4,7 +4,6 @@ Python's xgboost loads. Errors, stop, logs and restarts."""
 
 import subprocess
 import time
-import urllib.request
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from botocore.exceptions import ClientError, WaiterError
 
 import kiln_server
 from sagemaker_flow import (label_first, read_tar_member, training_request, upload_split)
+from test_variants import signed_get
 
 
 def error_code(excinfo):
@@ -79,15 +79,8 @@ def test_logs_over_http_and_cli(server, data):
                           str(server.data_dir)], capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
     assert "[4]\ttrain-rmse:" in cli.stdout and "validation-rmse" in cli.stdout
-    import botocore.auth, botocore.awsrequest, botocore.credentials
-    req = botocore.awsrequest.AWSRequest(
-        method="GET", url=server.url + "/kiln/v1/training-jobs/wine-logs/logs")
-    botocore.auth.SigV4Auth(botocore.credentials.Credentials(kiln_server.ACCESS_KEY,
-                                                             kiln_server.SECRET_KEY),
-                            "sagemaker", "us-east-1").add_auth(req)
-    with urllib.request.urlopen(urllib.request.Request(req.url, headers=dict(req.headers)),
-                                timeout=30) as r:
-        assert "[4]\ttrain-rmse:" in r.read().decode()
+    status, _, text = signed_get(server, "/kiln/v1/training-jobs/wine-logs/logs")
+    assert status == 200 and "[4]\ttrain-rmse:" in text
 
 
 def test_validation_errors_name_the_field(server, data):

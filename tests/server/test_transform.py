@@ -1,7 +1,7 @@
 """SageMaker batch transform through Debian's boto3: a model Python's xgboost trained is registered
 with CreateModel, CreateTransformJob runs over a prefix of CSV objects, boto3's
 transform_job_completed_or_stopped waiter sees it finish, and every .out object equals xgboost's
-own predictions and the endpoint's answers; JSON Lines with filters and JoinSource; a moderate
+own predictions and the endpoint's answers, and its log is served over HTTP; JSON Lines with filters and JoinSource; a moderate
 streaming input; StopTransformJob; bad input failing with the object and line; unknown models and
 bad URIs refused; ListTransformJobs' filters and pages; a job killed with the server is Failed
 after the restart and keeps the progress it had stored. KILN_LONG_TESTS=1 adds a few-hundred-MB
@@ -12,6 +12,8 @@ import json
 import os
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import numpy as np
 import pytest
@@ -21,6 +23,7 @@ from botocore.exceptions import ClientError, WaiterError
 from kiln_server import kiln_binary
 from sagemaker_flow import ROLE, XGBOOST_IMAGE
 from test_endpoints import csv_rows, saved_model, scores, tar_gz, train_booster
+from test_variants import signed_get
 
 BUCKET = "sm-transform"
 FAST = {"Delay": 1, "MaxAttempts": 300}
@@ -120,6 +123,16 @@ def test_csv_prefix_outputs_equal_xgboost_and_the_endpoint(server, s3, sm, model
                           str(server.data_dir)], capture_output=True, text=True, check=True).stdout
     assert (f"s3://{BUCKET}/csv/part-1.csv: 70 records -> "
             f"s3://{BUCKET}/out/csv-prefix/part-1.csv.out") in log
+    # The same log over HTTP, signed like every SageMaker call (GET /kiln/v1/transform-jobs/...).
+    status, content_type, text = signed_get(server, "/kiln/v1/transform-jobs/csv-prefix/logs")
+    assert status == 200 and content_type == "text/plain; charset=utf-8"
+    assert text == log
+    with pytest.raises(urllib.error.HTTPError) as e:
+        signed_get(server, "/kiln/v1/transform-jobs/no-such-job/logs")
+    assert e.value.code == 404 and b"no-such-job" in e.value.read()
+    with pytest.raises(urllib.error.HTTPError) as e:  # unsigned
+        urllib.request.urlopen(server.url + "/kiln/v1/transform-jobs/csv-prefix/logs", timeout=30)
+    assert e.value.code == 403
 
     # The same model behind an endpoint answers the same.
     sm.create_endpoint_config(EndpointConfigName="tx", ProductionVariants=[{
