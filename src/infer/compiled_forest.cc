@@ -79,33 +79,6 @@ std::uint32_t FeatureWord(const SpecTree& t, std::int32_t node, std::size_t num_
       t.feature[node] + (t.default_left[node] ? static_cast<std::int64_t>(num_features) : 0));
 }
 
-// Writes `node`'s subtree at heap position `heap` of a perfect tree of `depth` levels, lane `lane`
-// of a block of width `width` (node j at j * width + lane, leaf i at i * width + lane).
-void FillPerfect(const SpecTree& t, std::size_t num_features, std::int32_t node, std::uint32_t heap,
-                 std::uint32_t level, std::uint32_t depth, std::uint32_t width, std::uint32_t lane,
-                 std::uint32_t* feature, float* threshold, float* leaf) {
-  if (level == depth) {
-    leaf[(heap - ((1u << depth) - 1)) * width + lane] = t.value[node];
-    return;
-  }
-  const std::uint32_t at = heap * width + lane;
-  std::int32_t left = node;
-  std::int32_t right = node;
-  if (t.left[node] < 0) {  // a leaf above the last level: both sides lead to it
-    feature[at] = 0;
-    threshold[at] = 0;
-  } else {
-    feature[at] = FeatureWord(t, node, num_features);
-    threshold[at] = t.value[node];
-    left = t.left[node];
-    right = t.right[node];
-  }
-  FillPerfect(t, num_features, left, 2 * heap + 1, level + 1, depth, width, lane, feature,
-              threshold, leaf);
-  FillPerfect(t, num_features, right, 2 * heap + 2, level + 1, depth, width, lane, feature,
-              threshold, leaf);
-}
-
 // Appends the bit set of `categories` (REQUIRES each in [0, kMaxCategory)) to `words` as its word
 // count and then its words, category c at bit c % 32 of word c / 32; returns where it starts.
 std::int32_t AppendCategoryBits(const std::vector<std::int32_t>& categories,
@@ -121,14 +94,48 @@ std::int32_t AppendCategoryBits(const std::vector<std::int32_t>& categories,
   return at;
 }
 
-// Whether the present value `v` is in the bit set at `bits` (AppendCategoryBits' layout), as
-// XGBoost decides a categorical split: the integer v truncates to; negative values and values from
-// kMaxCategory on are in no set.
-bool InCategories(const std::uint32_t* bits, float v) {
-  if (!(v >= 0.0f) || v >= static_cast<float>(kMaxCategory))
-    return false;
-  const auto c = static_cast<std::uint32_t>(v);
-  return c / 32 < bits[0] && ((bits[1 + c / 32] >> (c % 32)) & 1u) != 0;
+// Whether `v` is in the bit set at `bits` (AppendCategoryBits' layout), as XGBoost decides a
+// categorical split: the integer v truncates to; NaN, negative values and values from
+// kMaxCategory on are in no set. Without branches: the walk below runs it for every node.
+inline bool InCategories(const std::uint32_t* bits, float v) {
+  const bool valid = v >= 0.0f && v < static_cast<float>(kMaxCategory);
+  const auto c = static_cast<std::uint32_t>(valid ? v : 0.0f);
+  const bool in_range = c / 32 < bits[0];
+  const std::uint32_t word = bits[1 + (in_range ? c / 32 : 0)];
+  return valid & in_range & (((word >> (c % 32)) & 1u) != 0);
+}
+
+// Writes `node`'s subtree at heap position `heap` of a perfect tree of `depth` levels, lane `lane`
+// of a block of width `width` (node j at j * width + lane, leaf i at i * width + lane).
+// A categorical split's set is appended to `words` and its offset written to `category` (0 for
+// numerical splits and padding).
+void FillPerfect(const SpecTree& t, std::size_t num_features, std::int32_t node, std::uint32_t heap,
+                 std::uint32_t level, std::uint32_t depth, std::uint32_t width, std::uint32_t lane,
+                 std::uint32_t* feature, float* threshold, float* leaf, std::int32_t* category,
+                 std::vector<std::uint32_t>* words) {
+  if (level == depth) {
+    leaf[(heap - ((1u << depth) - 1)) * width + lane] = t.value[node];
+    return;
+  }
+  const std::uint32_t at = heap * width + lane;
+  std::int32_t left = node;
+  std::int32_t right = node;
+  category[at] = 0;
+  if (t.left[node] < 0) {  // a leaf above the last level: both sides lead to it
+    feature[at] = 0;
+    threshold[at] = 0;
+  } else {
+    feature[at] = FeatureWord(t, node, num_features);
+    threshold[at] = t.value[node];
+    if (t.is_categorical(static_cast<std::size_t>(node)))
+      category[at] = AppendCategoryBits(t.categories[node], words);
+    left = t.left[node];
+    right = t.right[node];
+  }
+  FillPerfect(t, num_features, left, 2 * heap + 1, level + 1, depth, width, lane, feature,
+              threshold, leaf, category, words);
+  FillPerfect(t, num_features, right, 2 * heap + 2, level + 1, depth, width, lane, feature,
+              threshold, leaf, category, words);
 }
 
 // The stack scratch of a tile: each row twice, NaN as +inf and as -inf (see the header's Layout).
@@ -147,6 +154,7 @@ Result<CompiledForest> CompiledForest::Compile(const ForestSpec& spec) {
                                    " are compiled)");
   }
   CompiledForest f;
+  f.category_words_ = {0, 0};  // the empty set numerical splits point at (see DeepLeaves)
   const std::size_t nf = spec.num_features;
   f.num_features_ = nf;
   f.num_groups_ = spec.num_groups;
@@ -181,11 +189,15 @@ Result<CompiledForest> CompiledForest::Compile(const ForestSpec& spec) {
     b.leaf_offset = static_cast<std::uint32_t>(f.leaf_.size());
     f.feature_.resize(f.feature_.size() + b.width * inner);
     f.threshold_.resize(f.threshold_.size() + b.width * inner);
+    f.block_category_.resize(f.block_category_.size() + b.width * inner);
     f.leaf_.resize(f.leaf_.size() + b.width * (inner + 1));
     for (std::uint32_t k = 0; k < b.width; ++k) {
-      FillPerfect(spec.trees[pending[k]], nf, 0, 0, 0, b.depth, b.width, k,
-                  f.feature_.data() + b.node_offset, f.threshold_.data() + b.node_offset,
-                  f.leaf_.data() + b.leaf_offset);
+      const SpecTree& t = spec.trees[pending[k]];
+      b.categorical = b.categorical || !t.categories.empty();
+      f.categorical_blocks_ = f.categorical_blocks_ || b.categorical;
+      FillPerfect(t, nf, 0, 0, 0, b.depth, b.width, k, f.feature_.data() + b.node_offset,
+                  f.threshold_.data() + b.node_offset, f.leaf_.data() + b.leaf_offset,
+                  f.block_category_.data() + b.node_offset, &f.category_words_);
     }
     f.blocks_.push_back(b);
     pending.clear();
@@ -193,7 +205,10 @@ Result<CompiledForest> CompiledForest::Compile(const ForestSpec& spec) {
   for (std::size_t i = 0; i < spec.trees.size(); ++i) {
     const bool categorical = !spec.trees[i].categories.empty();
     f.num_categorical_trees_ += categorical ? 1 : 0;
-    if (depths[i] <= static_cast<std::uint32_t>(kMaxPerfectDepth) && !categorical) {
+    // Categorical splits take the padded layout only with the NaN-free scratch row (see
+    // CategoricalBlockTile).
+    if (depths[i] <= static_cast<std::uint32_t>(kMaxPerfectDepth) &&
+        (!categorical || f.sentinel_)) {
       pending.push_back(i);
       if (pending.size() == static_cast<std::size_t>(kBlockWidth))
         flush();
@@ -224,7 +239,7 @@ Result<CompiledForest> CompiledForest::Compile(const ForestSpec& spec) {
       f.deep_value_.push_back(t.value[node]);
       f.deep_left_.push_back(leaf ? -1 : renumbered[t.left[node]]);
       f.deep_category_.push_back(leaf || !t.is_categorical(node)
-                                     ? -1
+                                     ? 0
                                      : AppendCategoryBits(t.categories[node], &f.category_words_));
     }
     f.deep_.push_back(slot);
@@ -287,27 +302,102 @@ __attribute__((optimize("no-tree-vectorize"))) void CompiledForest::BlockTile(
   }
 }
 
-float CompiledForest::DeepLeaf(const DeepTree& t, const float* row) const {
-  const std::uint32_t* feature = deep_feature_.data() + t.node_offset;
-  const float* value = deep_value_.data() + t.node_offset;
-  const std::int32_t* left = deep_left_.data() + t.node_offset;
-  const std::int32_t* category = deep_category_.data() + t.node_offset;
-  const std::uint32_t nf = static_cast<std::uint32_t>(num_features_);
-  std::int32_t n = 0;
-  while (left[n] >= 0) {
-    const std::uint32_t u = feature[n];
-    const bool default_left = u >= nf;
-    const float v = row[u - (default_left ? nf : 0)];
-    bool go_left;
-    if (std::isnan(v))
-      go_left = default_left;
-    else if (category[n] < 0)
-      go_left = v < value[n];
-    else
-      go_left = !InCategories(category_words_.data() + category[n], v);
-    n = left[n] + (go_left ? 0 : 1);
+// A block with categorical splits, on the scratch rows (missing values are +inf where they go
+// right and -inf where they go left, as for numerical splits). A categorical node goes right for
+// +inf and for a category in its set; -inf is in no set. Each node tests both ways and keeps the
+// one its kind asks for, so the walk stays branch-free.
+template <int W>
+__attribute__((optimize("no-tree-vectorize"))) void CompiledForest::CategoricalBlockTile(
+    const Block& b, const float* scratch, std::size_t rows, float* acc) const {
+  const std::uint32_t inner = (1u << b.depth) - 1;
+  const std::uint32_t* feature = feature_.data() + b.node_offset;
+  const float* threshold = threshold_.data() + b.node_offset;
+  const std::int32_t* category = block_category_.data() + b.node_offset;
+  const std::uint32_t* words = category_words_.data();
+  const float* leaf = leaf_.data() + b.leaf_offset - inner * W;
+  const std::uint32_t* group = tree_group_.data() + b.first_tree;
+  const std::size_t g = static_cast<std::size_t>(num_groups_);
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::size_t q[W] = {};
+    const float* x = scratch + r * 2 * num_features_;
+    for (std::uint32_t level = 0; level < b.depth; ++level) {
+#pragma GCC unroll 8
+      for (int t = 0; t < W; ++t) {
+        const std::size_t n = q[t] + t;
+        const float v = x[feature[n]];
+        const std::int32_t c = category[n];
+        const bool in = InCategories(words + c, v) | (v == std::numeric_limits<float>::infinity());
+        const std::size_t right = c != 0 ? in : !(v < threshold[n]);
+        q[t] = 2 * q[t] + W + W * right;
+      }
+    }
+    float* a = acc + r * g;
+    for (int t = 0; t < W; ++t)
+      a[group[t]] += leaf[q[t] + t];
   }
-  return value[n];
+}
+
+void CompiledForest::CategoricalBlock(const Block& b, const float* scratch, std::size_t rows,
+                                      float* acc) const {
+  switch (b.width) {
+    case 8:
+      return CategoricalBlockTile<8>(b, scratch, rows, acc);
+    case 7:
+      return CategoricalBlockTile<7>(b, scratch, rows, acc);
+    case 6:
+      return CategoricalBlockTile<6>(b, scratch, rows, acc);
+    case 5:
+      return CategoricalBlockTile<5>(b, scratch, rows, acc);
+    case 4:
+      return CategoricalBlockTile<4>(b, scratch, rows, acc);
+    case 3:
+      return CategoricalBlockTile<3>(b, scratch, rows, acc);
+    case 2:
+      return CategoricalBlockTile<2>(b, scratch, rows, acc);
+    default:
+      return CategoricalBlockTile<1>(b, scratch, rows, acc);
+  }
+}
+
+// Up to kBlockWidth trees walked side by side, one node per tree per step and no branch per node
+// (a tree at its leaf stays there), so the walks overlap in the CPU as the blocks' do. A node
+// tests its category bit set and its threshold both and keeps the one its kind asks for.
+void CompiledForest::DeepLeaves(const DeepSlot* slots, std::size_t count, const float* row,
+                                float* leaves) const {
+  const std::uint32_t nf = static_cast<std::uint32_t>(num_features_);
+  const std::uint32_t* feature = deep_feature_.data();
+  const float* value = deep_value_.data();
+  const std::int32_t* left = deep_left_.data();
+  const std::int32_t* category = deep_category_.data();
+  const std::uint32_t* words = category_words_.data();
+  std::uint32_t n[kBlockWidth];
+  std::uint32_t base[kBlockWidth];
+  for (std::size_t k = 0; k < static_cast<std::size_t>(kBlockWidth); ++k) {
+    base[k] = slots[k < count ? k : 0].tree.node_offset;  // extra lanes repeat the first tree
+    n[k] = base[k];
+  }
+  while (true) {
+    bool moved = false;
+#pragma GCC unroll 8
+    for (int k = 0; k < kBlockWidth; ++k) {
+      const std::uint32_t at = n[k];
+      const std::int32_t l = left[at];
+      const std::uint32_t u = feature[at];
+      const bool default_left = u >= nf;
+      const float v = row[u - (default_left ? nf : 0)];
+      const bool missing = v != v;
+      const std::int32_t cat = category[at];
+      const bool in = InCategories(words + cat, v);
+      const bool go_left = missing ? default_left : (cat != 0 ? !in : v < value[at]);
+      const bool leaf = l < 0;
+      n[k] = leaf ? at : base[k] + static_cast<std::uint32_t>(l) + (go_left ? 0u : 1u);
+      moved |= !leaf;
+    }
+    if (!moved)
+      break;
+  }
+  for (std::size_t k = 0; k < count; ++k)
+    leaves[k] = value[n[k]];
 }
 
 void CompiledForest::AccumulateTile(const float* raw, const float* scratch, std::size_t rows,
@@ -315,14 +405,27 @@ void CompiledForest::AccumulateTile(const float* raw, const float* scratch, std:
   const std::size_t g = static_cast<std::size_t>(num_groups_);
   std::size_t d = 0;
   for (std::size_t b = 0; b <= blocks_.size(); ++b) {
-    for (; d < deep_.size() && deep_[d].before_block == b; ++d) {
-      const std::uint32_t group = tree_group_[deep_[d].tree.tree];
-      for (std::size_t r = 0; r < rows; ++r)
-        acc[r * g + group] += DeepLeaf(deep_[d].tree, raw + r * num_features_);
+    // The deep trees before block b, kBlockWidth at a time, summed in tree order.
+    while (d < deep_.size() && deep_[d].before_block == b) {
+      std::size_t count = 1;
+      while (count < static_cast<std::size_t>(kBlockWidth) && d + count < deep_.size() &&
+             deep_[d + count].before_block == b)
+        ++count;
+      float leaves[kBlockWidth];
+      for (std::size_t r = 0; r < rows; ++r) {
+        DeepLeaves(&deep_[d], count, raw + r * num_features_, leaves);
+        for (std::size_t k = 0; k < count; ++k)
+          acc[r * g + tree_group_[deep_[d + k].tree.tree]] += leaves[k];
+      }
+      d += count;
     }
     if (b == blocks_.size())
       break;
     const Block& blk = blocks_[b];
+    if (blk.categorical) {
+      CategoricalBlock(blk, scratch, rows, acc);
+      continue;
+    }
     switch (blk.width) {
       case 8:
         BlockTile<8>(blk, raw, scratch, rows, acc);
@@ -425,6 +528,14 @@ void CompiledForest::Predict(const float* rows, std::size_t num_rows, float* out
           const bool missing = std::isnan(x[c]);
           right[c] = missing ? std::numeric_limits<float>::infinity() : x[c];
           left[c] = missing ? -std::numeric_limits<float>::infinity() : x[c];
+        }
+        if (categorical_blocks_) {
+          // +inf now means "missing, goes right"; a present +inf is in no category set and
+          // above every finite threshold, as the largest float is.
+          for (std::size_t c = 0; c < nf; ++c) {
+            if (x[c] == std::numeric_limits<float>::infinity())
+              right[c] = left[c] = std::numeric_limits<float>::max();
+          }
         }
       }
     }

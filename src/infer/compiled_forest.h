@@ -13,10 +13,13 @@
 // +inf) or num_features + f for default-left ones (NaN became -inf), which send NaN the way
 // XGBoost does as long as every threshold is finite (checked at Compile; otherwise, or with more
 // than kMaxScratchFeatures features, the walk tests NaN at each node instead). Batches go through
-// tiles of rows block by block, so a block's nodes stay in L1 cache. Trees deeper than
-// kMaxPerfectDepth, and trees with categorical splits (XGBoost's native categories, a bit set per
-// split; see SpecTree), are stored as general node arrays (children adjacent) and walked one node
-// at a time.
+// tiles of rows block by block, so a block's nodes stay in L1 cache. Categorical splits (XGBoost's
+// native categories; see SpecTree) carry a bit set: a block holding some is walked by a kernel
+// whose every node tests both its bit set and its threshold and keeps the one its kind asks for
+// (still branch-free; a present +inf becomes the largest float in the scratch row, since +inf
+// there means "missing, goes right"). Trees deeper than kMaxPerfectDepth, and categorical trees
+// when the scratch row is ruled out, are stored as general node arrays (children adjacent) and
+// walked one node at a time, up to kBlockWidth trees side by side without a branch per node.
 //
 // Exactness. Margins are summed in float32 in tree order starting from the base margin, and
 // outputs are transformed in float32 as XGBoost does, so predictions equal XGBoost's own (see
@@ -75,6 +78,7 @@ class CompiledForest {
     std::uint32_t depth = 0;        // levels of internal nodes
     std::uint32_t node_offset = 0;  // into split_ / threshold_
     std::uint32_t leaf_offset = 0;  // into leaf_
+    bool categorical = false;       // some node splits on categories (block_category_)
   };
   // A tree deeper than kMaxPerfectDepth, in deep_* arrays.
   struct DeepTree {
@@ -93,7 +97,12 @@ class CompiledForest {
   template <int W>
   void BlockTile(const Block& b, const float* raw, const float* scratch, std::size_t rows,
                  float* acc) const;
-  float DeepLeaf(const DeepTree& t, const float* row) const;
+  void CategoricalBlock(const Block& b, const float* scratch, std::size_t rows, float* acc) const;
+  template <int W>
+  void CategoricalBlockTile(const Block& b, const float* scratch, std::size_t rows,
+                            float* acc) const;
+  // The leaves `row` reaches in the `count` (1..kBlockWidth) deep trees of slots[0, count).
+  void DeepLeaves(const DeepSlot* slots, std::size_t count, const float* row, float* leaves) const;
   void Transform(const float* margins, float* out) const;
   // Rows per tile for PredictBatch (what the stack scratch holds).
   std::size_t TileRows() const;
@@ -105,7 +114,8 @@ class CompiledForest {
   float base_margin_ = 0;
   ForestOutput output_ = ForestOutput::kIdentity;
   std::size_t num_trees_ = 0;
-  bool sentinel_ = false;  // NaN handled through the scratch row (see Layout)
+  bool sentinel_ = false;            // NaN handled through the scratch row (see Layout)
+  bool categorical_blocks_ = false;  // some block holds categorical splits
 
   std::vector<Block> blocks_;
   std::vector<DeepSlot> deep_;             // sorted by before_block
@@ -114,11 +124,14 @@ class CompiledForest {
   std::vector<std::uint32_t> feature_;
   std::vector<float> threshold_;
   std::vector<float> leaf_;
+  // Per block node: 0, or where its categorical split's bit set starts in category_words_.
+  std::vector<std::int32_t> block_category_;
   std::vector<std::uint32_t> deep_feature_;  // as feature_
   std::vector<float> deep_value_;            // threshold, or the leaf value at a leaf
   std::vector<std::int32_t> deep_left_;      // left child (right = left + 1), -1 at a leaf
-  // Per deep node: -1, or where its categorical split's bit set starts in category_words_ (the
-  // word count, then the words; category c is bit c % 32 of word c / 32).
+  // Per deep node: 0 (a numerical split or a leaf; category_words_ starts with the empty set), or
+  // where its categorical split's bit set starts in category_words_ (the word count, then the
+  // words; category c is bit c % 32 of word c / 32).
   std::vector<std::int32_t> deep_category_;
   std::vector<std::uint32_t> category_words_;
   std::size_t num_categorical_trees_ = 0;

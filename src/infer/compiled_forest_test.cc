@@ -63,6 +63,34 @@ float ChainValue(int depth, int features, const std::vector<float>& x) {
   return 100;
 }
 
+// A chain of categorical splits: node i splits on feature i % features, its categories {i % 5, 7}
+// going right (the chain goes on), the others left to a leaf of value i + 1; NaN goes left when i
+// is odd. The last right leaf is 100.
+SpecTree CategoricalChain(int depth, int features) {
+  SpecTree t = Chain(depth, features);
+  t.categories.assign(t.left.size(), {});
+  for (int i = 0; i < depth; ++i)
+    t.categories[static_cast<std::size_t>(2 * i)] = {i % 5, 7};
+  return t;
+}
+
+// What a categorical chain predicts for `x`, as XGBoost decides its splits.
+float CategoricalChainValue(int depth, int features, const std::vector<float>& x) {
+  for (int i = 0; i < depth; ++i) {
+    const float v = x[i % features];
+    if (std::isnan(v)) {
+      if (i % 2 == 1)
+        return static_cast<float>(i + 1);
+      continue;
+    }
+    const bool valid = v >= 0 && v < 16777216.0f;
+    const int c = valid ? static_cast<int>(v) : -1;
+    if (!(c == i % 5 || c == 7))
+      return static_cast<float>(i + 1);
+  }
+  return 100;
+}
+
 CompiledForest MustCompile(const ForestSpec& spec) {
   Result<CompiledForest> f = CompiledForest::Compile(spec);
   EXPECT_TRUE(f.ok()) << f.status().ToString();
@@ -248,6 +276,33 @@ TEST(CompiledForest, ManyThreadsPredictTheSame) {
   for (auto& th : threads)
     th.join();
   EXPECT_EQ(bad, (std::vector<int>(4, 0)));
+}
+
+// Categorical splits in the padded layout (shallow trees), walked node by node (deep trees, and
+// shallow ones when an infinite threshold rules the scratch row out), on categories in and out of
+// the sets, fractions, negatives, infinities, huge codes and missing values.
+TEST(CompiledForest, CategoricalSplitsGoRightForTheirCategories) {
+  const std::vector<float> values = {kNaN, -1, 0,    1, 2,     3,    4,     5,
+                                     6,    7,  7.5f, 9, 1e30f, kInf, -kInf, 16777216.0f};
+  for (const bool infinite_threshold : {false, true}) {
+    for (const int depth : {4, 9, 14}) {
+      ForestSpec spec;
+      spec.num_features = 3;
+      spec.trees = {CategoricalChain(depth, 3), Chain(3, 3), CategoricalChain(depth / 2, 2)};
+      if (infinite_threshold)
+        spec.trees.push_back(Stump(2, kInf, 0, 0, false));
+      const CompiledForest f = MustCompile(spec);
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        for (std::size_t j = 0; j < values.size(); j += 3) {
+          const std::vector<float> x = {values[i], values[j], values[(i + j) % values.size()]};
+          const float want = CategoricalChainValue(depth, 3, x) + ChainValue(3, 3, x) +
+                             CategoricalChainValue(depth / 2, 2, x);
+          ASSERT_EQ(One(f, x), want) << "depth " << depth << ", inf " << infinite_threshold
+                                     << ", x " << x[0] << " " << x[1] << " " << x[2];
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -212,17 +212,24 @@ TEST(XgboostForestParity, CategoricalSplitsPredictLikeXgboost) {
     } else {
       base.push_back({"objective", "binary:logistic"});
     }
-    for (const char* onehot : {"1", "64"}) {
+    for (const char* onehot : {"1", "64", "lossguide"}) {
       Params params = base;
-      params.push_back({"max_cat_to_onehot", onehot});
+      if (std::string(onehot) == "lossguide") {  // unbalanced trees
+        params.push_back({"grow_policy", "lossguide"});
+        params.push_back({"max_leaves", "128"});
+        params.push_back({"max_depth", "0"});
+        params.push_back({"max_cat_to_onehot", "1"});
+      } else {
+        params.push_back({"max_cat_to_onehot", onehot});
+      }
       const Trained model = Train(d.x, d.y, params, 20, d.categorical);
       const std::string what = d.name + " max_cat_to_onehot " + onehot;
       EXPECT_LE(ExpectParity(model, model.json, d.x, what + " json"), 1e-6);
       EXPECT_LE(ExpectParity(model, model.ubj, odd_rows, what + " ubj, unseen codes"), 1e-6);
       Result<CompiledXgboostModel> compiled = CompileXgboostModel(model.ubj);
       ASSERT_TRUE(compiled.ok());
-      EXPECT_NE(compiled->forest.Describe().find("with categorical splits"), std::string::npos)
-          << compiled->forest.Describe();
+      const std::string layout = compiled->forest.Describe();
+      EXPECT_NE(layout.find("with categorical splits"), std::string::npos) << layout;
     }
   }
 }

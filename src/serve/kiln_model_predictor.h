@@ -59,6 +59,8 @@ class KilnModelPredictor final : public Predictor {
   Status DecodeFields(const FieldRows& fields, InputRows* rows) const override;
   Status PredictInputs(const InputRows& rows, std::span<double> out) const override;
   std::string Describe() const override;
+  // The model's input columns in request rows (what DecodeFields decodes into).
+  const InputLayout& layout() const { return layout_; }
 
  private:
   // "" when `compiled` predicts what KilnModel::Predict does on its probe rows, else why not.
