@@ -8,7 +8,8 @@
 // Every encoder FeaturePipeline fits is compiled, for tree and linear encodings: numbers (trees
 // NaN when missing; linear median imputation, missing indicators, scaling, clipping), ordinal
 // codes, one-hot with __rare__ and __missing__, target encoding (numeric or string keys, one
-// output or one per class), datetime parts and hashed TF-IDF text with its token count. The output
+// output or one per class), group-size counts of key-like columns, datetime parts and hashed
+// TF-IDF text with its token count. The output
 // equals the row FeaturePipeline::Transform gives for the same values bit for bit: the per-value
 // arithmetic is the column encoders' own (internal/value_encoding.h), and unseen and missing
 // levels take the same paths. An encoder kind this does not know is a FailedPrecondition naming
