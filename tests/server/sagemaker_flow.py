@@ -1,5 +1,6 @@
 """Helpers for the SageMaker tests: SageMaker-convention CSVs (label first, no header) from the
-example datasets, uploads, and training requests as a notebook would write them."""
+example datasets, uploads, model.tar.gz archives, and training requests as a notebook would write
+them."""
 
 import io
 import pathlib
@@ -10,6 +11,17 @@ import pandas as pd
 REPO = pathlib.Path(__file__).resolve().parents[2]
 XGBOOST_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 ROLE = "arn:aws:iam::000000000000:role/KilnTestRole"
+
+
+def tar_gz(files):
+    """model.tar.gz holding {name: bytes}, written by Python's tarfile."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
 
 
 def label_first(name, target, rows=None):

@@ -9,29 +9,18 @@ import csv
 import io
 import json
 import subprocess
-import tarfile
 
 import numpy as np
 import pytest
 from botocore.exceptions import ClientError
 
 from kiln_server import kiln_binary
-from sagemaker_flow import REPO, ROLE
+from sagemaker_flow import REPO, ROLE, tar_gz
 
 BUCKET = "sm-automl-endpoint"
 IMAGE = "000000000000.dkr.ecr.us-east-1.amazonaws.com/kiln-xgboost:latest"
 FAST = {"Delay": 1, "MaxAttempts": 120}
 ADULT = REPO / "examples" / "data" / "adult.csv"
-
-
-def tar_gz(files):
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w:gz") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return out.getvalue()
 
 
 def feature_rows(count):

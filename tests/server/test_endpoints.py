@@ -16,7 +16,7 @@ import pytest
 import xgboost
 from botocore.exceptions import ClientError, WaiterError
 
-from sagemaker_flow import XGBOOST_IMAGE, ROLE, label_first, training_request, upload_split
+from sagemaker_flow import XGBOOST_IMAGE, ROLE, label_first, tar_gz, training_request, upload_split
 
 BUCKET = "sm-endpoints"
 FAST = {"Delay": 1, "MaxAttempts": 120}
@@ -24,17 +24,6 @@ FAST = {"Delay": 1, "MaxAttempts": 120}
 
 def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
-
-
-def tar_gz(files):
-    """model.tar.gz holding {name: bytes}, written by Python's tarfile."""
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w:gz") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return out.getvalue()
 
 
 def train_booster(rounds, seed=0, features=4):
