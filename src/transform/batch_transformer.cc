@@ -37,10 +37,10 @@ BatchTransformer::BatchTransformer(const TransformJobSpec& spec, const RecordPro
 Status BatchTransformer::LocateBadRecord(const MiniBatch& batch, const Status& batch_error) const {
   const bool whole = spec_.split == SplitType::kNone;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    Result<Matrix> one = ParseRows(parse_media_, batch.ModelText(i), predictor_.num_features());
-    if (!one.ok()) {
-      return TransformClientError(
-          AtLine(uri_, batch.items()[i].line, one.error().message(), whole));
+    ParsedInput one;
+    Status parsed = Parse(batch.ModelText(i), &one);
+    if (!parsed.ok()) {
+      return TransformClientError(AtLine(uri_, batch.items()[i].line, parsed.message(), whole));
     }
   }
   return TransformClientError(uri_ + ", lines " + std::to_string(batch.items().front().line) + "-" +
@@ -48,12 +48,32 @@ Status BatchTransformer::LocateBadRecord(const MiniBatch& batch, const Status& b
                               batch_error.message());
 }
 
+Status BatchTransformer::Parse(std::string_view text, ParsedInput* in) const {
+  if (!predictor_.reads_fields()) {
+    ASSIGN_OR_RETURN(in->x, ParseRows(parse_media_, text, predictor_.num_features()));
+    in->rows = in->x.rows;
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(ParseFieldsInto(parse_media_, text, predictor_.num_features(), &in->fields));
+  RETURN_IF_ERROR(predictor_.DecodeFields(in->fields, &in->inputs));
+  in->rows = in->inputs.rows;
+  return Status::Ok();
+}
+
 Status BatchTransformer::Transform(const MiniBatch& batch, std::string* out) const {
-  Result<Matrix> x = ParseRows(parse_media_, batch.body(), predictor_.num_features());
-  if (!x.ok())
-    return LocateBadRecord(batch, x.error());
+  ParsedInput in;
+  Status parsed = Parse(batch.body(), &in);
+  if (!parsed.ok())
+    return LocateBadRecord(batch, parsed);
+  const ParsedInput* x = &in;
   std::vector<double> values;
-  Status predicted = predictor_.Predict(*x, &values);
+  Status predicted;
+  if (predictor_.reads_fields()) {
+    values.resize(in.rows * static_cast<std::size_t>(predictor_.output().outputs));
+    predicted = predictor_.PredictInputs(in.inputs, values);
+  } else {
+    predicted = predictor_.Predict(in.x, &values);
+  }
   if (!predicted.ok()) {
     return Status::Internal("AlgorithmError: the model failed on " + uri_ + ", lines " +
                             std::to_string(batch.items().front().line) + "-" +

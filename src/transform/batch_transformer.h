@@ -1,7 +1,8 @@
 // BatchTransformer: one mini-batch of one input object through the model — parse the records
-// (serve/request_payload.h), predict, format the response (serve/response_payload.h) and, when
-// DataProcessing asks, join and filter each record's output (RecordProcessor) — giving the bytes
-// the batch adds to the object's .out.
+// (serve/request_payload.h; text fields, serve/request_fields.h, for models that read
+// categorical, datetime or text columns), predict, format the response (serve/response_payload.h)
+// and, when DataProcessing asks, join and filter each record's output (RecordProcessor) — giving
+// the bytes the batch adds to the object's .out.
 //
 // Output: without JoinSource or OutputFilter, CSV and JSON Lines responses end in a newline and a
 // JSON response (AssembleWith None) is written as is; otherwise one line per record. Errors name
@@ -13,8 +14,12 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
+#include "infer/input_rows.h"
+#include "learn/matrix.h"
+#include "serve/request_fields.h"
 #include "serve/request_payload.h"
 #include "transform/mini_batch.h"
 #include "transform/record_processor.h"
@@ -37,6 +42,16 @@ class BatchTransformer {
   MediaType parse_media() const { return parse_media_; }
 
  private:
+  // A mini-batch's records read for the model: rows of numbers, or, for a model that reads
+  // categorical, datetime or text columns (Predictor::reads_fields), text fields decoded as its
+  // input columns (views into the batch's text, which must outlive it).
+  struct ParsedInput {
+    Matrix x;
+    FieldRows fields;
+    InputRows inputs;
+    std::size_t rows = 0;
+  };
+  Status Parse(std::string_view text, ParsedInput* in) const;
   Status LocateBadRecord(const MiniBatch& batch, const Status& batch_error) const;
 
   const TransformJobSpec& spec_;

@@ -157,3 +157,25 @@ def test_the_endpoint_still_serves_after_bad_rows(endpoint, automl):
     r = invoke(endpoint, csv_text(automl["rows"][:3]))
     got = [float(v) for v in r["Body"].read().decode().split()]
     assert np.allclose(got, positive(automl)[:3], rtol=0, atol=1e-6)
+
+
+def test_batch_transform_predicts_what_kiln_predict_does(server, endpoint, automl):
+    """A transform job over the same rows (text/csv, SplitType Line, MultiRecord batches) writes
+    kiln predict's scores, one line per row, in order."""
+    s3 = server.client("s3")
+    sm = server.client("sagemaker")
+    s3.put_object(Bucket=BUCKET, Key="tx-in/rows.csv", Body=csv_text(automl["rows"]).encode())
+    sm.create_transform_job(
+        TransformJobName="adult-automl-tx", ModelName="adult-automl", BatchStrategy="MultiRecord",
+        TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
+                                                        "S3Uri": f"s3://{BUCKET}/tx-in/"}},
+                        "ContentType": "text/csv", "SplitType": "Line"},
+        TransformOutput={"S3OutputPath": f"s3://{BUCKET}/tx-out", "AssembleWith": "Line"},
+        TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1})
+    sm.get_waiter("transform_job_completed_or_stopped").wait(TransformJobName="adult-automl-tx",
+                                                             WaiterConfig=FAST)
+    d = sm.describe_transform_job(TransformJobName="adult-automl-tx")
+    assert d["TransformJobStatus"] == "Completed", d.get("FailureReason")
+    out = s3.get_object(Bucket=BUCKET, Key="tx-out/rows.csv.out")["Body"].read().decode()
+    got = [float(v) for v in out.split()]
+    assert np.allclose(got, positive(automl), rtol=0, atol=1e-6)
