@@ -13,6 +13,15 @@
 namespace kiln {
 namespace {
 
+// n x p standard normal features.
+Matrix Gaussian(std::size_t n, std::size_t p, std::mt19937_64* rng) {
+  std::normal_distribution<float> feature(0, 1);
+  Matrix x(n, p);
+  for (float& v : x.values)
+    v = feature(*rng);
+  return x;
+}
+
 TEST(CvEvaluatorTest, AddRepeatSetsTheSearchPartitionAsideThenAveragesFreshOnes) {
   CandidateEvaluation into;
   into.oof_margin = {1.0, 4.0};
@@ -48,10 +57,7 @@ TEST(CvEvaluatorTest, AddRepeatSetsTheSearchPartitionAsideThenAveragesFreshOnes)
 TEST(CvEvaluatorTest, InnerEarlyStoppingRemovesTheScoredFoldsOptimism) {
   const std::size_t n = 600, p = 4;
   std::mt19937_64 rng(7);
-  std::normal_distribution<float> feature(0, 1);
-  Matrix x(n, p);
-  for (float& v : x.values)
-    v = feature(rng);
+  Matrix x = Gaussian(n, p, &rng);
   std::vector<float> y(n);
   for (std::size_t i = 0; i < n; ++i)
     y[i] = static_cast<float>(rng() % 2);
@@ -86,10 +92,7 @@ TEST(CvEvaluatorTest, InnerEarlyStoppingRemovesTheScoredFoldsOptimism) {
 TEST(CvEvaluatorTest, ParallelFoldsGiveTheSameEvaluation) {
   const std::size_t n = 400, p = 3;
   std::mt19937_64 rng(11);
-  std::normal_distribution<float> feature(0, 1);
-  Matrix x(n, p);
-  for (float& v : x.values)
-    v = feature(rng);
+  Matrix x = Gaussian(n, p, &rng);
   std::vector<float> y(n);
   for (std::size_t i = 0; i < n; ++i)
     y[i] = x.values[i * p] + 0.5f * x.values[i * p + 1] > 0 ? 1.0f : 0.0f;

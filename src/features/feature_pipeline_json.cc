@@ -80,6 +80,16 @@ json Scales(const std::vector<Affine>& affines) {
   return out;
 }
 
+// Target and count encoders: the levels, or for number-like columns the keys, they map.
+template <typename E>
+void SaveLevelsOrKeys(const E& e, json* out) {
+  if (e.numeric_keys) {
+    (*out)["keys"] = e.keys;
+  } else {
+    (*out)["levels"] = e.levels;
+  }
+}
+
 json SaveEncoder(const NumericEncoder& e) {
   return json{{"encoder", "numeric"},     {"linear", e.linear}, {"emit_value", e.emit_value},
               {"indicator", e.indicator}, {"fill", e.fill},     {"center", e.affine.center},
@@ -99,21 +109,13 @@ json SaveEncoder(const TargetEncoder& e) {
   json out{{"encoder", "target"},         {"outputs", e.num_outputs}, {"labels", e.output_labels},
            {"encoding", e.encoding},      {"prior", e.prior},         {"linear", e.linear},
            {"center", Centers(e.affine)}, {"scale", Scales(e.affine)}};
-  if (e.numeric_keys) {
-    out["keys"] = e.keys;
-  } else {
-    out["levels"] = e.levels;
-  }
+  SaveLevelsOrKeys(e, &out);
   return out;
 }
 
 json SaveEncoder(const CountEncoder& e) {
   json out{{"encoder", "count"}, {"counts", e.counts}};
-  if (e.numeric_keys) {
-    out["keys"] = e.keys;
-  } else {
-    out["levels"] = e.levels;
-  }
+  SaveLevelsOrKeys(e, &out);
   return out;
 }
 
@@ -211,6 +213,19 @@ Result<PipelineSpec> LoadSpec(const json& j) {
   return s;
 }
 
+template <typename E, typename Require>
+Status LoadLevelsOrKeys(const json& j, const std::string& where, bool number_like, bool coded,
+                        const Require& require, E* e) {
+  e->numeric_keys = j.contains("keys");
+  RETURN_IF_ERROR(require(e->numeric_keys ? number_like : coded));
+  if (e->numeric_keys) {
+    e->keys = Get<std::vector<double>>(j, "keys");
+    return CheckFinite(where, e->keys);
+  }
+  e->levels = Get<std::vector<std::string>>(j, "levels");
+  return Status::Ok();
+}
+
 Result<Encoder> LoadEncoder(const json& j, ColumnType type, const std::string& where) {
   auto kind = Get<std::string>(j, "encoder");
   const bool number_like = IsNumberLike(type) && type != ColumnType::kDatetime;
@@ -250,14 +265,7 @@ Result<Encoder> LoadEncoder(const json& j, ColumnType type, const std::string& w
   }
   if (kind == "target") {
     TargetEncoder e;
-    e.numeric_keys = j.contains("keys");
-    RETURN_IF_ERROR(require(e.numeric_keys ? number_like : coded));
-    if (e.numeric_keys) {
-      e.keys = Get<std::vector<double>>(j, "keys");
-      RETURN_IF_ERROR(CheckFinite(where, e.keys));
-    } else {
-      e.levels = Get<std::vector<std::string>>(j, "levels");
-    }
+    RETURN_IF_ERROR(LoadLevelsOrKeys(j, where, number_like, coded, require, &e));
     e.num_outputs = Get<int>(j, "outputs");
     if (e.num_outputs < 1 || e.num_outputs > 100000)
       return Bad(where, "bad output count");
@@ -280,14 +288,7 @@ Result<Encoder> LoadEncoder(const json& j, ColumnType type, const std::string& w
   }
   if (kind == "count") {
     CountEncoder e;
-    e.numeric_keys = j.contains("keys");
-    RETURN_IF_ERROR(require(e.numeric_keys ? number_like : coded));
-    if (e.numeric_keys) {
-      e.keys = Get<std::vector<double>>(j, "keys");
-      RETURN_IF_ERROR(CheckFinite(where, e.keys));
-    } else {
-      e.levels = Get<std::vector<std::string>>(j, "levels");
-    }
+    RETURN_IF_ERROR(LoadLevelsOrKeys(j, where, number_like, coded, require, &e));
     e.counts = Get<std::vector<double>>(j, "counts");
     if (e.counts.size() != e.num_levels())
       return Bad(where, "counts do not match the levels");

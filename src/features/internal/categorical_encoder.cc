@@ -8,6 +8,26 @@
 
 namespace kiln::features_internal {
 
+void KeyedLevels::Adopt(const CategoricalView& view) {
+  numeric_keys = view.numeric_keys;
+  levels = view.levels;
+  keys = view.keys;
+  BuildIndex();
+}
+
+void KeyedLevels::BuildIndex() {
+  level_index = BuildLevelIndex(levels);
+  key_index = BuildKeyIndex(keys);
+}
+
+KeyIndex BuildKeyIndex(const std::vector<double>& keys) {
+  KeyIndex index;
+  index.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    index.emplace(keys[i], static_cast<int>(i));
+  return index;
+}
+
 LevelIndex BuildLevelIndex(const std::vector<std::string>& levels) {
   LevelIndex index;
   index.reserve(levels.size());

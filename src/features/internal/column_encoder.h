@@ -31,6 +31,9 @@ namespace features_internal {
 
 using LevelIndex = std::unordered_map<std::string, int>;
 LevelIndex BuildLevelIndex(const std::vector<std::string>& levels);
+// Number-like key columns: key -> its index in `keys`.
+using KeyIndex = std::unordered_map<double, int>;
+KeyIndex BuildKeyIndex(const std::vector<double>& keys);
 // Per entry of column.levels (a new table's own levels): the index of the same string in `index`,
 // or -1 when unseen at training. Built once per Transform, so rows map by a vector lookup.
 std::vector<int> MapCodes(const Column& column, const LevelIndex& index);
@@ -135,14 +138,27 @@ struct TargetContext {
   }
 };
 
+// The levels a target or count encoder maps: a categorical column's level strings, or a
+// number-like key column's values, with their lookup index.
+struct KeyedLevels {
+  bool numeric_keys = false;
+  std::vector<std::string> levels;  // when !numeric_keys
+  std::vector<double> keys;         // when numeric_keys
+
+  LevelIndex level_index;  // built by BuildIndex()
+  KeyIndex key_index;      // built by BuildIndex()
+
+  std::size_t num_levels() const { return numeric_keys ? keys.size() : levels.size(); }
+  // Takes the training view's levels (or keys) and builds the index.
+  void Adopt(const CategoricalView& view);
+  void BuildIndex();
+};
+
 // High-cardinality (or likely-ID) columns: the smoothed training mean of the target per level,
 // (sum + m * prior) / (count + m) with m = target_smoothing; one column `<col>~te` (regression:
 // mean value; binary: P(class 1)) or, for multiclass, one per class `<col>~te:<class>`. Missing is
 // a level of its own; unseen levels get the prior. Linear: each output is scaled and clipped.
-struct TargetEncoder {
-  bool numeric_keys = false;
-  std::vector<std::string> levels;  // when !numeric_keys
-  std::vector<double> keys;         // when numeric_keys
+struct TargetEncoder : KeyedLevels {
   int num_outputs = 1;
   std::vector<std::string> output_labels;  // empty, or one per output (multiclass)
   std::vector<double> encoding;  // (levels + 1) x num_outputs, row-major; the last row is "missing"
@@ -150,11 +166,6 @@ struct TargetEncoder {
   bool linear = false;
   std::vector<Affine> affine;  // linear: one per output
 
-  LevelIndex level_index;                     // built by BuildIndex()
-  std::unordered_map<double, int> key_index;  // built by BuildIndex()
-
-  std::size_t num_levels() const { return numeric_keys ? keys.size() : levels.size(); }
-  void BuildIndex();
   void AppendOutputs(const std::string& column, OutputList* out) const;
   void Apply(const Column& column, const ApplyContext& ctx, std::size_t first) const;
   // Writes raw encodings (rows x num_outputs) into columns first.., scaling them when linear.
@@ -170,17 +181,9 @@ TargetEncoder FitTarget(const CategoricalView& view, const TargetContext& target
 // the row's group is. A new row counts itself: it gets its level's training count + 1 (1 when
 // unseen), the size its group would have had it been in training, which is what each training
 // row's own count (written by Fit, see FitCount) means. Missing -> NaN.
-struct CountEncoder {
-  bool numeric_keys = false;
-  std::vector<std::string> levels;  // when !numeric_keys
-  std::vector<double> keys;         // when numeric_keys
-  std::vector<double> counts;       // per level, training rows
+struct CountEncoder : KeyedLevels {
+  std::vector<double> counts;  // per level, training rows
 
-  LevelIndex level_index;                     // built by BuildIndex()
-  std::unordered_map<double, int> key_index;  // built by BuildIndex()
-
-  std::size_t num_levels() const { return numeric_keys ? keys.size() : levels.size(); }
-  void BuildIndex();
   void AppendOutputs(const std::string& column, OutputList* out) const;
   void Apply(const Column& column, const ApplyContext& ctx, std::size_t first) const;
 };

@@ -8,25 +8,14 @@ namespace kiln::features_internal {
 
 CountEncoder FitCount(const CategoricalView& view, std::vector<double>* train) {
   CountEncoder e;
-  e.numeric_keys = view.numeric_keys;
-  e.levels = view.levels;
-  e.keys = view.keys;
+  e.Adopt(view);
   e.counts.assign(view.counts.begin(), view.counts.end());
   train->resize(view.ids.size());
   for (std::size_t r = 0; r < view.ids.size(); ++r) {
     (*train)[r] = view.ids[r] < 0 ? std::numeric_limits<double>::quiet_NaN()
                                   : e.counts[static_cast<std::size_t>(view.ids[r])];
   }
-  e.BuildIndex();
   return e;
-}
-
-void CountEncoder::BuildIndex() {
-  level_index = BuildLevelIndex(levels);
-  key_index.clear();
-  key_index.reserve(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    key_index.emplace(keys[i], static_cast<int>(i));
 }
 
 void CountEncoder::AppendOutputs(const std::string& column, OutputList* out) const {

@@ -19,9 +19,7 @@ double Smooth(double sum, double count, double m, double prior) {
 TargetEncoder FitTarget(const CategoricalView& view, const TargetContext& target, bool linear,
                         const PipelineSpec& spec, std::vector<double>* oof) {
   TargetEncoder e;
-  e.numeric_keys = view.numeric_keys;
-  e.levels = view.levels;
-  e.keys = view.keys;
+  e.Adopt(view);
   e.num_outputs = target.num_outputs;
   e.output_labels = target.output_labels;
   e.linear = linear;
@@ -108,16 +106,7 @@ TargetEncoder FitTarget(const CategoricalView& view, const TargetContext& target
       e.affine.push_back(FitScaler(column, spec.scaling));
     }
   }
-  e.BuildIndex();
   return e;
-}
-
-void TargetEncoder::BuildIndex() {
-  level_index = BuildLevelIndex(levels);
-  key_index.clear();
-  key_index.reserve(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    key_index.emplace(keys[i], static_cast<int>(i));
 }
 
 void TargetEncoder::AppendOutputs(const std::string& column, OutputList* out) const {
