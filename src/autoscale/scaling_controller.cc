@@ -1,5 +1,6 @@
 #include "autoscale/scaling_controller.h"
 
+#include "autoscale/scaling_history.h"
 #include "common/digest.h"
 
 namespace kiln {
@@ -81,7 +82,20 @@ Status ScalingController::Tick() {
       if (p.resource_id == target.resource_id)
         mine.push_back(PolicyStateOf(p));
     auto it = tracked_.find(target.resource_id);
-    Tracked tracked = it != tracked_.end() ? std::move(it->second) : Tracked{};
+    Tracked tracked;
+    if (it != tracked_.end()) {
+      tracked = std::move(it->second);
+    } else {
+      // First seen by this process (a start, a restart or a new target): the cooldowns go on
+      // from the activities the previous process recorded.
+      Result<std::vector<ScalingActivity>> history = store_.ListActivities(target.resource_id);
+      if (!history.ok()) {
+        if (first_error.ok())
+          first_error = history.status();
+        continue;  // retried at the next tick
+      }
+      tracked.state = RestoreTargetState(target, *history);
+    }
     const Status st = TickTarget(target, mine, tracked);
     if (!st.ok() && first_error.ok())
       first_error = st;

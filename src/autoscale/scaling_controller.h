@@ -7,8 +7,9 @@
 // capacity meanwhile; except after a scale to zero, where a held request starting an instance
 // proves the change happened). While an activity runs, its target takes no new decision.
 //
-// Cooldown and low-load timers live in memory: after a restart they start again, and activities
-// left InProgress by the previous process are marked Failed.
+// Timers live in memory and are rebuilt from the stored activities when the controller first sees
+// a target (scaling_history.h): after a restart the cooldowns go on where they were, the low-load
+// timer starts again, and activities left InProgress by the previous process are marked Failed.
 //
 // Thread-safety: thread-safe; Tick may be called from any thread (tests call it directly with a
 // ManualClock and never Start the thread). The store, target and clock must outlive it.

@@ -127,6 +127,43 @@ TEST_F(ScalingControllerTest, HonoursTheCooldownAcrossTicks) {
   EXPECT_EQ(Activities().size(), 2u);
 }
 
+TEST_F(ScalingControllerTest, TheCooldownGoesOnAfterARestart) {
+  env_.target().SetLoad("ep", "v1", 200, 0);  // 1 -> 2
+  Tick();
+  ASSERT_EQ(env_.target().Sample("ep", "v1").desired_instances, 2);
+  // The server restarts 6 s later: a new controller on the same database.
+  env_.clock().Advance(seconds(6));
+  env_.Reopen();
+  auto store = ScalingStore::Open(env_.db()).value();
+  ScalingController restarted(*store, env_.target(), env_.clock(), ScalingControllerOptions{});
+  env_.target().SetLoad("ep", "v1", 200, 0);  // 2 x 200 -> 4, but 4 s of cooldown are left
+  ASSERT_TRUE(restarted.Tick().ok());
+  env_.clock().Advance(seconds(3));
+  ASSERT_TRUE(restarted.Tick().ok());
+  EXPECT_EQ(env_.target().Sample("ep", "v1").desired_instances, 2);
+  env_.clock().Advance(seconds(1));
+  ASSERT_TRUE(restarted.Tick().ok());
+  EXPECT_EQ(env_.target().Sample("ep", "v1").desired_instances, 4);
+  EXPECT_EQ(store->ListActivities(kResource)->size(), 2u);
+}
+
+TEST_F(ScalingControllerTest, AReRegisteredTargetStartsWithoutTheOldCooldown) {
+  env_.target().SetLoad("ep", "v1", 200, 0);  // 1 -> 2
+  Tick();
+  ASSERT_EQ(env_.target().Sample("ep", "v1").desired_instances, 2);
+  // Deregistered and registered again 1 s later (its activities stay, as AWS keeps them).
+  env_.clock().Advance(seconds(1));
+  controller_.Forget(kResource);
+  ScalableTarget t = *store_->FindTarget(kResource).value();
+  t.creation_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(env_.clock().Now().time_since_epoch())
+          .count();
+  ASSERT_TRUE(store_->PutTarget(t).ok());
+  env_.target().SetLoad("ep", "v1", 200, 0);
+  Tick();
+  EXPECT_EQ(env_.target().Sample("ep", "v1").desired_instances, 4);
+}
+
 TEST_F(ScalingControllerTest, ScalesBackDownAndToZeroAfterTheLoadStops) {
   env_.target().SetLoad("ep", "v1", 300, 0);
   Tick();
