@@ -59,15 +59,21 @@ constexpr std::string_view kSortOrders[] = {"Ascending", "Descending"};
 
 }  // namespace
 
-Result<ListRequest> ParseListRequest(const json& in, std::span<const std::string_view> statuses) {
+Result<ListRequest> ParseListRequest(const json& in, const ListShape& shape) {
   ListRequest r;
   ASSIGN_OR_RETURN(r.name_contains, OptString(in, "NameContains"));
-  ASSIGN_OR_RETURN(r.status_equals, OptEnum(in, "StatusEquals", statuses, ""));
+  if (!shape.statuses.empty()) {
+    ASSIGN_OR_RETURN(r.status_equals, OptEnum(in, "StatusEquals", shape.statuses, ""));
+  }
   ASSIGN_OR_RETURN(r.creation_after_ms, OptTimestampMs(in, "CreationTimeAfter"));
   ASSIGN_OR_RETURN(r.creation_before_ms, OptTimestampMs(in, "CreationTimeBefore"));
-  ASSIGN_OR_RETURN(r.modified_after_ms, OptTimestampMs(in, "LastModifiedTimeAfter"));
-  ASSIGN_OR_RETURN(r.modified_before_ms, OptTimestampMs(in, "LastModifiedTimeBefore"));
-  ASSIGN_OR_RETURN(std::string sort_by, OptEnum(in, "SortBy", kSortKeys, "CreationTime"));
+  if (shape.modified_times) {
+    ASSIGN_OR_RETURN(r.modified_after_ms, OptTimestampMs(in, "LastModifiedTimeAfter"));
+    ASSIGN_OR_RETURN(r.modified_before_ms, OptTimestampMs(in, "LastModifiedTimeBefore"));
+  }
+  const std::span<const std::string_view> keys =
+      shape.sort_by_status ? std::span(kSortKeys) : std::span(kSortKeys).first(2);
+  ASSIGN_OR_RETURN(std::string sort_by, OptEnum(in, "SortBy", keys, "CreationTime"));
   r.sort_by = sort_by == "Name"     ? ListSortKey::kName
               : sort_by == "Status" ? ListSortKey::kStatus
                                     : ListSortKey::kCreationTime;

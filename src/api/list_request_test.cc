@@ -55,6 +55,26 @@ TEST(ListRequestTest, EveryMemberIsReadAndMovedIntoAQuery) {
   EXPECT_EQ(*q.modified_before_ms, 2250);
 }
 
+TEST(ListRequestTest, AShapeWithoutStatusOrModifiedTimesTakesOnlyItsMembers) {
+  // ListModels / ListEndpointConfigs: no StatusEquals, no LastModifiedTime, no SortBy Status.
+  const ListShape models{{}, /*modified_times=*/false, /*sort_by_status=*/false};
+  auto r = ParseListRequest(json{{"StatusEquals", "InService"},
+                                 {"LastModifiedTimeAfter", 5},
+                                 {"SortBy", "Name"},
+                                 {"CreationTimeAfter", 7}},
+                            models);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status_equals, "");
+  EXPECT_FALSE(r->modified_after_ms.has_value());
+  EXPECT_EQ(r->creation_after_ms, 7000);
+  EXPECT_EQ(r->sort_by, ListSortKey::kName);
+  auto bad = ParseListRequest(json{{"SortBy", "Status"}}, models);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "1 validation error detected: Value \"Status\" at 'SortBy' failed to satisfy "
+            "constraint: Member must satisfy enum value set: [Name, CreationTime]");
+}
+
 TEST(ListRequestTest, BadMembersAreValidationErrorsNamingThem) {
   const std::pair<json, std::string> cases[] = {
       {json{{"NameContains", 5}}, "at 'NameContains' failed to satisfy constraint"},

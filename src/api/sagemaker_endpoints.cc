@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "api/json_errors.h"
+#include "api/list_request.h"
 #include "serve/endpoint_service.h"
 
 namespace kiln {
@@ -96,61 +97,21 @@ Result<KeyValues> Tags(const json& request) {
 }
 
 // A timestamp member (epoch seconds) in milliseconds.
-Result<std::optional<std::int64_t>> OptTimeMs(const json& obj, std::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<double> v, OptNumber(obj, key));
-  if (!v)
-    return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(static_cast<std::int64_t>(std::llround(*v * 1000)));
-}
+constexpr std::string_view kEndpointStatuses[] = {
+    "OutOfService", "Creating", "Updating", "SystemUpdating",      "RollingBack",
+    "InService",    "Deleting", "Failed",   "UpdateRollbackFailed"};
 
-Result<std::string> EnumValue(const json& obj, std::string_view key,
-                              std::initializer_list<std::string_view> allowed,
-                              std::string_view fallback) {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, OptString(obj, key));
-  if (!v)
-    return std::string(fallback);
-  std::string list;
-  for (std::string_view a : allowed) {
-    if (*v == a)
-      return std::move(*v);
-    list += (list.empty() ? "" : ", ") + std::string(a);
-  }
-  return Status::InvalidArgument("1 validation error detected: Value '" + *v + "' at '" +
-                                 std::string(key) +
-                                 "' failed to satisfy constraint: Member must satisfy enum value "
-                                 "set: [" +
-                                 list + "]");
-}
-
+// ListEndpoints takes every member of api/list_request.h; ListModels and ListEndpointConfigs no
+// status and no LastModifiedTime.
 Result<ListQuery> ParseList(const json& r, bool endpoints) {
+  const ListShape shape = endpoints ? ListShape{kEndpointStatuses}
+                                    : ListShape{{},
+                                                /*modified_times=*/false,
+                                                /*sort_by_status=*/false};
+  ASSIGN_OR_RETURN(ListRequest list, ParseListRequest(r, shape));
   ListQuery q;
-  ASSIGN_OR_RETURN(std::optional<std::string> contains, OptString(r, "NameContains"));
-  q.name_contains = contains.value_or("");
-  ASSIGN_OR_RETURN(q.creation_after_ms, OptTimeMs(r, "CreationTimeAfter"));
-  ASSIGN_OR_RETURN(q.creation_before_ms, OptTimeMs(r, "CreationTimeBefore"));
-  if (endpoints) {
-    ASSIGN_OR_RETURN(q.modified_after_ms, OptTimeMs(r, "LastModifiedTimeAfter"));
-    ASSIGN_OR_RETURN(q.modified_before_ms, OptTimeMs(r, "LastModifiedTimeBefore"));
-    ASSIGN_OR_RETURN(q.status_equals, EnumValue(r, "StatusEquals",
-                                                {"OutOfService", "Creating", "Updating",
-                                                 "SystemUpdating", "RollingBack", "InService",
-                                                 "Deleting", "Failed", "UpdateRollbackFailed"},
-                                                ""));
-  }
-  ASSIGN_OR_RETURN(std::string sort_by,
-                   endpoints
-                       ? EnumValue(r, "SortBy", {"Name", "CreationTime", "Status"}, "CreationTime")
-                       : EnumValue(r, "SortBy", {"Name", "CreationTime"}, "CreationTime"));
-  q.sort_by = sort_by == "Name"     ? ListSortBy::kName
-              : sort_by == "Status" ? ListSortBy::kStatus
-                                    : ListSortBy::kCreationTime;
-  ASSIGN_OR_RETURN(std::string order,
-                   EnumValue(r, "SortOrder", {"Ascending", "Descending"}, "Descending"));
-  q.ascending = order == "Ascending";
-  ASSIGN_OR_RETURN(std::optional<int> max, OptInt(r, "MaxResults"));
-  q.max_results = max.value_or(10);
-  ASSIGN_OR_RETURN(std::optional<std::string> token, OptString(r, "NextToken"));
-  q.next_token = token.value_or("");
+  q.status_equals = std::move(list.status_equals);
+  MoveListRequest(std::move(list), &q);
   return q;
 }
 
