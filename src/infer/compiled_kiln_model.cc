@@ -8,7 +8,10 @@
 
 #include "infer/xgboost_forest.h"
 #include "learn/forest/forest_model.h"
+#include "learn/knn/knn_model.h"
 #include "learn/linear/linear_model.h"
+#include "learn/unsupervised/kmeans_model.h"
+#include "learn/unsupervised/pca_model.h"
 #include "learn/xgboost/xgboost_model.h"
 #include "model/kiln_model.h"
 
@@ -46,14 +49,17 @@ Result<CompiledKilnModel> CompiledKilnModel::Compile(
 
 Result<CompiledKilnModel> CompiledKilnModel::Compile(const KilnModel& model,
                                                      const InputLayout& layout) {
-  if (model.unsupervised.has_value())
-    return Refuse("it holds a " + model.unsupervised->algorithm + " model, not an ensemble");
-  if (model.members.empty())
+  if (!model.unsupervised.has_value() && model.members.empty())
     return Refuse("it holds no learner");
+  if (model.unsupervised.has_value() &&
+      (model.unsupervised->model == nullptr || model.pipelines.empty()))
+    return Refuse("its " + model.unsupervised->algorithm + " model reads no pipeline");
   CompiledKilnModel out;
   out.layout_ = layout;
-  out.task_ = model.task;
-  out.outputs_ = NumOutputs(model.task, model.num_classes);
+  out.task_ = model.unsupervised.has_value() ? Task::kRegression : model.task;
+  out.outputs_ = model.unsupervised.has_value()
+                     ? static_cast<int>(model.unsupervised->model->output_names().size())
+                     : NumOutputs(model.task, model.num_classes);
   out.number_position_.resize(layout.num_numbers);
   out.probe_numbers_.resize(layout.num_numbers);
   out.probe_texts_.resize(layout.num_texts);
@@ -65,16 +71,17 @@ Result<CompiledKilnModel> CompiledKilnModel::Compile(const KilnModel& model,
     return Refuse(std::to_string(layout.num_numbers) + " number inputs (at most " +
                   std::to_string(kMaxNumberInputs) + " are compiled)");
 
-  // The pipelines members read, compiled once each, in order of first use.
+  // The pipelines the model reads (the members', or an unsupervised model's first), compiled once
+  // each, in order of first use.
   std::vector<int> compiled_index(model.pipelines.size(), -1);
   std::size_t total_width = 0;
-  for (const EnsembleMember& member : model.members) {
-    if (member.pipeline < 0 || static_cast<std::size_t>(member.pipeline) >= model.pipelines.size())
-      return Refuse("member " + member.candidate + " reads no pipeline");
-    int& index = compiled_index[static_cast<std::size_t>(member.pipeline)];
+  const auto use_pipeline = [&](int which, const std::string& reader) -> Result<std::size_t> {
+    if (which < 0 || static_cast<std::size_t>(which) >= model.pipelines.size())
+      return Refuse(reader + " reads no pipeline");
+    int& index = compiled_index[static_cast<std::size_t>(which)];
     if (index >= 0)
-      continue;
-    const FeaturePipeline& p = model.pipelines[static_cast<std::size_t>(member.pipeline)];
+      return static_cast<std::size_t>(index);
+    const FeaturePipeline& p = model.pipelines[static_cast<std::size_t>(which)];
     std::vector<std::uint32_t> slots;
     for (const ColumnSchema& c : p.input_schema()) {
       const ModelInput* in = layout.Find(c.name);
@@ -93,17 +100,69 @@ Result<CompiledKilnModel> CompiledKilnModel::Compile(const KilnModel& model,
     total_width += pipeline.width;
     index = static_cast<int>(out.pipelines_.size());
     out.pipelines_.push_back(std::move(pipeline));
+    return static_cast<std::size_t>(index);
+  };
+  std::vector<std::size_t> member_pipeline;
+  if (model.unsupervised.has_value()) {
+    ASSIGN_OR_RETURN(const std::size_t pi, use_pipeline(0, model.unsupervised->algorithm));
+    member_pipeline.push_back(pi);
+  }
+  for (const EnsembleMember& member : model.members) {
+    if (model.unsupervised.has_value())
+      break;
+    ASSIGN_OR_RETURN(const std::size_t pi,
+                     use_pipeline(member.pipeline, "member " + member.candidate));
+    member_pipeline.push_back(pi);
   }
   if (total_width == 0 || total_width > kBufferFloats) {
     return Refuse(std::to_string(total_width) + " features per row (at most " +
                   std::to_string(kBufferFloats) + " are compiled)");
   }
+  if (static_cast<std::size_t>(out.outputs_) > kBufferFloats)
+    return Refuse(std::to_string(out.outputs_) + " outputs per row (at most " +
+                  std::to_string(kBufferFloats) + " are compiled)");
+
+  if (model.unsupervised.has_value()) {
+    const UnsupervisedPart& u = *model.unsupervised;
+    Part part;
+    part.pipeline = member_pipeline[0];
+    part.weight = 1;
+    std::size_t features = 0;
+    int outputs = 0;
+    if (const auto* kmeans = dynamic_cast<const KMeansModel*>(u.model.get())) {
+      Result<CompiledKMeans> compiled = CompiledKMeans::Compile(*kmeans);
+      if (!compiled.ok())
+        return Refuse(compiled.error().message());
+      part.kmeans = std::move(compiled).value();
+      part.kind = PartKind::kKMeans;
+      features = part.kmeans.num_features();
+      outputs = part.kmeans.num_outputs();
+    } else if (const auto* pca = dynamic_cast<const PcaModel*>(u.model.get())) {
+      Result<CompiledProjection> compiled = CompiledProjection::Compile(*pca);
+      if (!compiled.ok())
+        return Refuse(compiled.error().message());
+      part.projection = std::move(compiled).value();
+      part.kind = PartKind::kProjection;
+      features = part.projection.num_features();
+      outputs = part.projection.num_outputs();
+    } else {
+      return Refuse("it holds a " + u.algorithm + " model (compiled: kmeans, pca)");
+    }
+    const std::size_t width = out.pipelines_[part.pipeline].width;
+    if (features != width || outputs != out.outputs_) {
+      return Refuse("its " + u.algorithm + " model reads " + std::to_string(features) +
+                    " features into " + std::to_string(outputs) + " outputs; its pipeline gives " +
+                    std::to_string(width) + " and it names " + std::to_string(out.outputs_));
+    }
+    out.parts_.push_back(std::move(part));
+  }
 
   const std::size_t k = static_cast<std::size_t>(out.outputs_);
-  for (const EnsembleMember& member : model.members) {
+  for (std::size_t mi = 0; mi < model.members.size() && !model.unsupervised.has_value(); ++mi) {
+    const EnsembleMember& member = model.members[mi];
     if (member.bag.empty())
       return Refuse("member " + member.candidate + " holds no model");
-    const std::size_t pi = static_cast<std::size_t>(compiled_index[member.pipeline]);
+    const std::size_t pi = member_pipeline[mi];
     const Pipeline& pipeline = out.pipelines_[pi];
     for (const auto& m : member.bag) {
       Part part;
@@ -142,9 +201,17 @@ Result<CompiledKilnModel> CompiledKilnModel::Compile(const KilnModel& model,
         part.cart = std::move(compiled).value();
         features = part.cart.num_features();
         outputs = part.cart.num_outputs();
+      } else if (const auto* knn = dynamic_cast<const KnnModel*>(m.get())) {
+        Result<CompiledKnn> compiled = CompiledKnn::Compile(*knn);
+        if (!compiled.ok())
+          return Refuse("member " + member.candidate + " is " + compiled.error().message());
+        part.kind = PartKind::kKnn;
+        part.knn = std::move(compiled).value();
+        features = part.knn.num_features();
+        outputs = part.knn.num_outputs();
       } else {
         return Refuse("member " + member.candidate + " is " + member.algorithm +
-                      " (compiled: xgboost, linear, random_forest, extra_trees)");
+                      " (compiled: xgboost, linear, random_forest, extra_trees, knn)");
       }
       if (features != pipeline.width || outputs != out.outputs_) {
         return Refuse("a " + member.algorithm + " model of member " + member.candidate + " reads " +
@@ -242,6 +309,23 @@ void CompiledKilnModel::PredictTile(const float* features, std::size_t n, double
             acc[r * k + o] += part.weight * margin[o];
         }
         break;
+      case PartKind::kKnn:
+        for (std::size_t r = 0; r < n; ++r) {
+          part.knn.Margin(x + r * p.width, margin);
+          for (std::size_t o = 0; o < k; ++o)
+            acc[r * k + o] += part.weight * margin[o];
+        }
+        break;
+      // An unsupervised model is the only part and its outputs are the predictions (task_ is
+      // regression: no link).
+      case PartKind::kKMeans:
+        for (std::size_t r = 0; r < n; ++r)
+          part.kmeans.Transform(x + r * p.width, acc + r * k);
+        break;
+      case PartKind::kProjection:
+        for (std::size_t r = 0; r < n; ++r)
+          part.projection.Transform(x + r * p.width, acc + r * k);
+        break;
     }
   }
   // The link, as MarginToOutput computes it.
@@ -306,27 +390,38 @@ void CompiledKilnModel::Predict(const float* rows, std::size_t num_rows, double*
 }
 
 std::string CompiledKilnModel::Describe() const {
-  std::size_t counts[3] = {0, 0, 0};
-  std::size_t xgb_trees = 0, cart_trees = 0, width = 0;
+  std::size_t counts[kPartKinds] = {};
+  std::size_t xgb_trees = 0, cart_trees = 0, knn_rows = 0, width = 0;
+  std::string unsupervised;
   for (const Part& p : parts_) {
     ++counts[static_cast<int>(p.kind)];
     if (p.kind == PartKind::kXgboost)
       xgb_trees += p.xgboost.num_trees();
     if (p.kind == PartKind::kCartForest)
       cart_trees += p.cart.num_trees();
+    if (p.kind == PartKind::kKnn)
+      knn_rows += p.knn.num_rows();
+    if (p.kind == PartKind::kKMeans)
+      unsupervised = "k-means model (" + std::to_string(p.kmeans.num_clusters()) + " clusters)";
+    if (p.kind == PartKind::kProjection)
+      unsupervised = "PCA model (" + std::to_string(p.projection.num_outputs()) + " components)";
   }
   for (const Pipeline& p : pipelines_)
     width += p.width;
-  std::string out;
-  const auto add = [&](std::size_t count, const char* one, const char* many, std::string extra) {
+  std::string out = unsupervised;
+  const auto add = [&](PartKind kind, const char* one, const char* many, std::string extra) {
+    const std::size_t count = counts[static_cast<int>(kind)];
     if (count == 0)
       return;
     out +=
         (out.empty() ? "" : ", ") + std::to_string(count) + " " + (count == 1 ? one : many) + extra;
   };
-  add(counts[0], "xgboost model", "xgboost models", " (" + std::to_string(xgb_trees) + " trees)");
-  add(counts[1], "linear model", "linear models", "");
-  add(counts[2], "forest", "forests", " (" + std::to_string(cart_trees) + " trees)");
+  add(PartKind::kXgboost, "xgboost model", "xgboost models",
+      " (" + std::to_string(xgb_trees) + " trees)");
+  add(PartKind::kLinear, "linear model", "linear models", "");
+  add(PartKind::kCartForest, "forest", "forests", " (" + std::to_string(cart_trees) + " trees)");
+  add(PartKind::kKnn, "knn model", "knn models",
+      " (" + std::to_string(knn_rows) + " training rows)");
   return out + "; " + std::to_string(pipelines_.size()) +
          (pipelines_.size() == 1 ? " compiled pipeline, " : " compiled pipelines, ") +
          std::to_string(width) + " features";

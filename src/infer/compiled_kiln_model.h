@@ -1,17 +1,22 @@
-// CompiledKilnModel: a model.kiln ensemble (src/model) compiled for serving. Each feature pipeline
-// a member reads becomes a CompiledPipeline (features/compiled_pipeline.h: every encoder, tree and
+// CompiledKilnModel: a model.kiln (src/model) compiled for serving. Each feature pipeline the
+// model reads becomes a CompiledPipeline (features/compiled_pipeline.h: every encoder, tree and
 // linear encodings) and each bag model becomes compiled code: XGBoost models a CompiledForest
 // (numerical and categorical splits), linear and logistic models (one output, or one per class) a
-// dot product in double, random_forest and extra_trees models a CompiledCartForest. A row is
-// predicted from decoded request values (InputRows: numbers and string views) or, for models whose
-// inputs are all plain numbers, from a row of floats, without a Table, a Matrix, a library call or
-// any allocation. Outputs equal KilnModel::Predict's: the same features, the same margins (float32
-// XGBoost margins, double linear and forest margins), combined in double by weight in member and
-// bag order, then the same link (identity, sigmoid or softmax).
+// dot product in double, random_forest and extra_trees models a CompiledCartForest, knn models a
+// CompiledKnn (exhaustive search over a feature-major copy of the training rows). A k-means or
+// PCA model in place of the ensemble becomes a CompiledKMeans or CompiledProjection over its
+// pipeline. A row is predicted from decoded request values (InputRows: numbers and string views)
+// or, for models whose inputs are all plain numbers, from a row of floats, without a Table, a
+// Matrix, a library call or any allocation. Outputs equal KilnModel::Predict's: the same
+// features, the same margins (float32 XGBoost margins, double linear, forest and knn margins),
+// combined in double by weight in member and bag order, then the same link (identity, sigmoid or
+// softmax); k-means and PCA outputs as UnsupervisedModel::Transform gives them, no link. Where the
+// reference rounds in float before an exact step (knn candidate screening, k-means center
+// scores), the compiled parts' headers say when the two can differ.
 //
-// Not compiled (FailedPrecondition saying why; the caller keeps KilnModel::Predict): k-means and
-// PCA models, other learners (knn), a pipeline with an encoder CompiledPipeline does not know,
-// more than kBufferFloats features per row.
+// Not compiled (FailedPrecondition saying why; the caller keeps KilnModel::Predict): other
+// learners, knn models of more than CompiledKnn::kMaxNeighbors neighbours, a pipeline with an
+// encoder CompiledPipeline does not know, more than kBufferFloats features or outputs per row.
 //
 // Thread-safety: immutable after Compile; Predict is safe from many threads at once.
 #pragma once
@@ -26,6 +31,9 @@
 #include "features/compiled_pipeline.h"
 #include "infer/compiled_cart_forest.h"
 #include "infer/compiled_forest.h"
+#include "infer/compiled_kmeans.h"
+#include "infer/compiled_knn.h"
+#include "infer/compiled_projection.h"
 #include "infer/input_rows.h"
 #include "learn/task.h"
 
@@ -64,7 +72,8 @@ class CompiledKilnModel {
   InputRows ProbeRows() const;
 
  private:
-  enum class PartKind { kXgboost, kLinear, kCartForest };
+  enum class PartKind { kXgboost, kLinear, kCartForest, kKnn, kKMeans, kProjection };
+  static constexpr int kPartKinds = 6;
   // One pipeline: compiled, its width, where its tile of features starts in the stack buffer
   // (tile_rows_ * the widths before it), and for pass-through pipelines the request column of
   // each output (the float-row fast path gathers them).
@@ -74,13 +83,17 @@ class CompiledKilnModel {
     std::size_t offset = 0;
     std::vector<std::uint32_t> gather;
   };
-  // One bag model: what it is, the pipeline it reads, its weight (member weight / bag size).
+  // One bag model (or the unsupervised model): what it is, the pipeline it reads, its weight
+  // (member weight / bag size; 1 for the unsupervised model).
   struct Part {
     PartKind kind = PartKind::kXgboost;
     std::size_t pipeline = 0;
     double weight = 0;
     CompiledForest xgboost;
     CompiledCartForest cart;
+    CompiledKnn knn;
+    CompiledKMeans kmeans;
+    CompiledProjection projection;
     std::vector<double> coefficients;  // linear: output-major, outputs x width
     std::vector<double> intercepts;    // linear: one per output
   };

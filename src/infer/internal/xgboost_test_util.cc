@@ -203,7 +203,8 @@ Table ReadExample(const std::string& name) {
   return t.ok() ? std::move(t).value() : Table();
 }
 
-KilnModel TrainKilnEnsemble(const Table& table, const std::vector<std::string>& algorithms) {
+KilnModel TrainKilnEnsemble(const Table& table, const std::vector<std::string>& algorithms,
+                            const std::vector<HyperParams>& member_params) {
   KilnModel model;
   const Column& target = table.columns.back();
   model.target = target.name;
@@ -260,6 +261,8 @@ KilnModel TrainKilnEnsemble(const Table& table, const std::vector<std::string>& 
       params = {{"num_round", "12"}, {"max_depth", "4"}, {"max_cat_to_onehot", "1"}};
     else if (algorithm == "random_forest" || algorithm == "extra_trees")
       params = {{"n_estimators", "8"}, {"max_depth", "6"}};
+    if (m < member_params.size() && !member_params[m].empty())
+      params = member_params[m];
     const TrainSet set{
         &train[member.pipeline], y, {}, model.pipelines[member.pipeline].output_categorical()};
     for (int b = 0; b < (m == 0 ? 2 : 1); ++b) {

@@ -61,8 +61,10 @@ KilnModel TrainKilnXgboost(const Matrix& x, const std::vector<float>& y, int cla
 // regression): a tree and a linear FeaturePipeline over the other columns, and one member per
 // entry of `algorithms` (xgboost, random_forest and extra_trees read the tree pipeline, with
 // native categories for XGBoost; linear and knn the linear one), weights decreasing and summing
-// to 1, the first member a bag of two. info lists the features.
-KilnModel TrainKilnEnsemble(const Table& table, const std::vector<std::string>& algorithms);
+// to 1, the first member a bag of two. info lists the features. A non-empty params[m] replaces
+// member m's hyperparameters.
+KilnModel TrainKilnEnsemble(const Table& table, const std::vector<std::string>& algorithms,
+                            const std::vector<HyperParams>& params = {});
 
 // Reads an example dataset (examples/data/<name>.csv) as a Table.
 Table ReadExample(const std::string& name);
