@@ -59,8 +59,8 @@ constexpr std::string_view kSortOrders[] = {"Ascending", "Descending"};
 
 }  // namespace
 
-Result<ListRequest> ParseListRequest(const json& in, const ListShape& shape) {
-  ListRequest r;
+Result<ListQuery> ParseListRequest(const json& in, const ListShape& shape) {
+  ListQuery r;
   ASSIGN_OR_RETURN(r.name_contains, OptString(in, "NameContains"));
   if (!shape.statuses.empty()) {
     ASSIGN_OR_RETURN(r.status_equals, OptEnum(in, "StatusEquals", shape.statuses, ""));
@@ -74,9 +74,9 @@ Result<ListRequest> ParseListRequest(const json& in, const ListShape& shape) {
   const std::span<const std::string_view> keys =
       shape.sort_by_status ? std::span(kSortKeys) : std::span(kSortKeys).first(2);
   ASSIGN_OR_RETURN(std::string sort_by, OptEnum(in, "SortBy", keys, "CreationTime"));
-  r.sort_by = sort_by == "Name"     ? ListSortKey::kName
-              : sort_by == "Status" ? ListSortKey::kStatus
-                                    : ListSortKey::kCreationTime;
+  r.sort_by = sort_by == "Name"     ? ListSortBy::kName
+              : sort_by == "Status" ? ListSortBy::kStatus
+                                    : ListSortBy::kCreationTime;
   ASSIGN_OR_RETURN(std::string order, OptEnum(in, "SortOrder", kSortOrders, "Descending"));
   r.ascending = order == "Ascending";
   if (const json* v = Member(in, "MaxResults"); v != nullptr) {

@@ -108,11 +108,7 @@ Result<ListQuery> ParseList(const json& r, bool endpoints) {
                                     : ListShape{{},
                                                 /*modified_times=*/false,
                                                 /*sort_by_status=*/false};
-  ASSIGN_OR_RETURN(ListRequest list, ParseListRequest(r, shape));
-  ListQuery q;
-  q.status_equals = std::move(list.status_equals);
-  MoveListRequest(std::move(list), &q);
-  return q;
+  return ParseListRequest(r, shape);
 }
 
 // ---- writing responses ----

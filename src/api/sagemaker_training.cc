@@ -113,13 +113,10 @@ Result<json> StopTrainingJob(TrainingJobService& training, const json& in) {
 }
 
 Result<json> ListTrainingJobs(TrainingJobService& training, const json& in) {
-  ASSIGN_OR_RETURN(ListRequest list, ParseListRequest(in, kJobStatusNames));
-  ListTrainingJobsQuery q;
-  q.status_equals = ParseJobStatus(list.status_equals);  // nullopt for "" (any)
-  MoveListRequest(std::move(list), &q);
-  ASSIGN_OR_RETURN(ListTrainingJobsPage page, training.List(q));
+  ASSIGN_OR_RETURN(ListQuery q, ParseListRequest(in, kJobStatusNames));
+  ASSIGN_OR_RETURN(ListPage<TrainingJobRecord> page, training.List(q));
   json summaries = json::array();
-  for (const TrainingJobRecord& j : page.jobs) {
+  for (const TrainingJobRecord& j : page.items) {
     json s = {{"TrainingJobName", j.name},
               {"TrainingJobArn", j.arn},
               {"CreationTime", Seconds(j.creation_ms)}};

@@ -53,10 +53,7 @@ Result<json> Stop(TransformJobService& s, const json& in) {
 }
 
 Result<json> List(TransformJobService& s, const json& in) {
-  ASSIGN_OR_RETURN(ListRequest list, ParseListRequest(in, kJobStatusNames));
-  ListQuery q;
-  q.status_equals = list.status_equals;
-  MoveListRequest(std::move(list), &q);
+  ASSIGN_OR_RETURN(ListQuery q, ParseListRequest(in, kJobStatusNames));
   ASSIGN_OR_RETURN(ListPage<TransformJobRecord> page, s.List(q));
   json summaries = json::array();
   for (const TransformJobRecord& j : page.items) {

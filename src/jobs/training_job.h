@@ -48,24 +48,4 @@ struct TrainingJobRecord {
   std::vector<FinalMetric> final_metrics;     // empty in list results
 };
 
-enum class TrainingJobSortBy : std::uint8_t { kCreationTime, kName, kStatus };
-
-struct ListTrainingJobsQuery {
-  std::string name_contains;  // case-insensitive substring
-  std::optional<JobStatus> status_equals;
-  std::optional<std::int64_t> creation_after_ms;   // strictly after
-  std::optional<std::int64_t> creation_before_ms;  // strictly before
-  std::optional<std::int64_t> modified_after_ms;
-  std::optional<std::int64_t> modified_before_ms;
-  TrainingJobSortBy sort_by = TrainingJobSortBy::kCreationTime;
-  bool ascending = false;  // SageMaker's default SortOrder is Descending
-  int max_results = 10;    // 1..100
-  std::string next_token;  // from the previous page, or empty
-};
-
-struct ListTrainingJobsPage {
-  std::vector<TrainingJobRecord> jobs;  // summaries: no request, transitions or metrics
-  std::string next_token;               // empty on the last page
-};
-
 }  // namespace kiln

@@ -8,7 +8,6 @@
 #include "jobs/bucket_check.h"
 #include "jobs/job_log.h"
 #include "jobs/job_restart.h"
-#include "jobs/training_job_list.h"
 #include "jobs/training_job_store.h"
 #include "jobs/training_plan.h"
 #include "jobs/training_request.h"
@@ -188,9 +187,11 @@ Result<TrainingJobRecord> TrainingJobService::Describe(std::string_view name) {
   return jobs_->Get(name);
 }
 
-Result<ListTrainingJobsPage> TrainingJobService::List(const ListTrainingJobsQuery& query) {
+Result<ListPage<TrainingJobRecord>> TrainingJobService::List(const ListQuery& query) {
   ASSIGN_OR_RETURN(std::vector<TrainingJobRecord> all, jobs_->Summaries());
-  return PageTrainingJobs(std::move(all), query);
+  return PageOf(std::move(all), query, "ListTrainingJobs", [](const TrainingJobRecord& j) {
+    return ListItem{j.name, j.creation_ms, j.last_modified_ms, JobStatusName(j.status)};
+  });
 }
 
 Status TrainingJobService::Stop(std::string_view name) {

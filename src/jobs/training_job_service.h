@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/list_page.h"
 #include "common/status.h"
 #include "jobs/job_control.h"
 #include "jobs/job_worker_pool.h"
@@ -70,8 +71,8 @@ class TrainingJobService {
   Result<std::string> Create(const nlohmann::json& request);
   // DescribeTrainingJob. NotFound ("Requested resource not found...") when absent.
   Result<TrainingJobRecord> Describe(std::string_view name);
-  // ListTrainingJobs (training_job_list.h).
-  Result<ListTrainingJobsPage> List(const ListTrainingJobsQuery& query);
+  // ListTrainingJobs (common/list_page.h).
+  Result<ListPage<TrainingJobRecord>> List(const ListQuery& query);
   // StopTrainingJob. NotFound when absent; FailedPrecondition unless InProgress.
   Status Stop(std::string_view name);
   // The job's log so far ("" before a worker starts it). NotFound when the job is absent.

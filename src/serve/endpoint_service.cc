@@ -9,7 +9,6 @@
 
 #include "serve/data_capture.h"
 #include "serve/internal/lifecycle_worker.h"
-#include "serve/resource_list.h"
 #include "serve/resource_names.h"
 #include "serve/serving_image.h"
 #include "store/object_store.h"

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/list_page.h"
+
 namespace kiln {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
@@ -134,28 +136,6 @@ struct DesiredVariantCapacity {
   std::string variant_name;
   std::optional<double> weight;
   std::optional<int> instance_count;
-};
-
-enum class ListSortBy { kCreationTime, kName, kStatus };
-
-// List* filters, sort and page (research note §2.0). Times are exclusive bounds.
-struct ListQuery {
-  std::string name_contains;  // case-insensitive substring
-  std::optional<std::int64_t> creation_after_ms;
-  std::optional<std::int64_t> creation_before_ms;
-  std::optional<std::int64_t> modified_after_ms;  // ListEndpoints only
-  std::optional<std::int64_t> modified_before_ms;
-  std::string status_equals;  // ListEndpoints only; empty = any
-  ListSortBy sort_by = ListSortBy::kCreationTime;
-  bool ascending = false;  // SageMaker's default order is Descending
-  int max_results = 10;    // 1..100
-  std::string next_token;  // from the previous page, or empty
-};
-
-template <typename T>
-struct ListPage {
-  std::vector<T> items;
-  std::string next_token;  // empty on the last page
 };
 
 }  // namespace kiln

@@ -11,7 +11,6 @@
 #include "serve/deployment_loader.h"
 #include "serve/endpoint_service.h"
 #include "serve/predictor.h"
-#include "serve/resource_list.h"
 #include "serve/resource_names.h"
 #include "store/object_store.h"
 #include "transform/progress_checkpoint.h"

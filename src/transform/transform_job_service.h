@@ -75,7 +75,7 @@ class TransformJobService {
   Result<std::string> Create(const nlohmann::json& request);
   // DescribeTransformJob, with live progress while it runs. NotFound when absent.
   Result<TransformJobRecord> Describe(std::string_view name);
-  // ListTransformJobs (serve/resource_list.h semantics; status_equals is a JobStatus).
+  // ListTransformJobs (common/list_page.h semantics; status_equals is a JobStatus).
   Result<ListPage<TransformJobRecord>> List(const ListQuery& query);
   // StopTransformJob. NotFound when absent; FailedPrecondition unless InProgress.
   Status Stop(std::string_view name);

@@ -1,4 +1,5 @@
-#include "serve/resource_list.h"
+// SelectPage: filters, sorts, pages and tokens (common/list_page.h).
+#include "common/list_page.h"
 
 #include <gtest/gtest.h>
 
@@ -30,11 +31,11 @@ std::vector<std::string> Page(const ListQuery& q, std::string* token = nullptr) 
   return Names(items, *sel);
 }
 
-TEST(ResourceList, DefaultsToNewestFirst) {
+TEST(ListPageTest, DefaultsToNewestFirst) {
   EXPECT_EQ(Page({}), (std::vector<std::string>{"Beta", "gamma", "delta", "alpha"}));
 }
 
-TEST(ResourceList, SortsByNameOrStatusAscending) {
+TEST(ListPageTest, SortsByNameOrStatusAscending) {
   ListQuery q;
   q.sort_by = ListSortBy::kName;
   q.ascending = true;
@@ -43,7 +44,7 @@ TEST(ResourceList, SortsByNameOrStatusAscending) {
   EXPECT_EQ(Page(q), (std::vector<std::string>{"delta", "Beta", "alpha", "gamma"}));
 }
 
-TEST(ResourceList, FiltersByNameStatusAndTimes) {
+TEST(ListPageTest, FiltersByNameStatusAndTimes) {
   ListQuery q;
   q.name_contains = "A";
   EXPECT_EQ(Page(q), (std::vector<std::string>{"Beta", "gamma", "delta", "alpha"}));
@@ -61,7 +62,7 @@ TEST(ResourceList, FiltersByNameStatusAndTimes) {
   EXPECT_EQ(Page(q), (std::vector<std::string>{"Beta", "delta"}));
 }
 
-TEST(ResourceList, PagesFollowTheTokenWithoutRepeats) {
+TEST(ListPageTest, PagesFollowTheTokenWithoutRepeats) {
   ListQuery q;
   q.max_results = 3;
   std::string token;
@@ -72,7 +73,20 @@ TEST(ResourceList, PagesFollowTheTokenWithoutRepeats) {
   EXPECT_TRUE(token.empty());
 }
 
-TEST(ResourceList, BadMaxResultsAndForeignTokensAreRefused) {
+TEST(ListPageTest, ANewItemDoesNotShiftTheNextPage) {
+  ListQuery q;
+  q.max_results = 2;
+  std::string token;
+  EXPECT_EQ(Page(q, &token), (std::vector<std::string>{"Beta", "gamma"}));
+  std::vector<ListItem> more = Items();
+  more.push_back({"zeta", 900, 900, "Creating"});  // created after the first page was read
+  q.next_token = token;
+  auto sel = SelectPage(more, q, "ListEndpoints");
+  ASSERT_TRUE(sel.ok());
+  EXPECT_EQ(Names(more, *sel), (std::vector<std::string>{"delta", "alpha"}));
+}
+
+TEST(ListPageTest, BadMaxResultsAndForeignTokensAreRefused) {
   const auto items = Items();
   ListQuery q;
   q.max_results = 0;

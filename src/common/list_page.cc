@@ -1,14 +1,21 @@
-#include "serve/resource_list.h"
+#include "common/list_page.h"
 
 #include <algorithm>
 #include <charconv>
 #include <optional>
 
 #include "common/digest.h"
-#include "learn/hyperparam_text.h"
 
 namespace kiln {
 namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
 
 bool AscendingLess(const ListItem& a, const ListItem& b, ListSortBy by) {
   switch (by) {
@@ -66,11 +73,11 @@ Result<ListSelection> SelectPage(const std::vector<ListItem>& items, const ListQ
     return Status::InvalidArgument("MaxResults " + std::to_string(q.max_results) +
                                    " is outside 1..100");
   }
-  const std::string needle = hp::Lower(q.name_contains);
+  const std::string needle = Lower(q.name_contains);
   std::vector<std::size_t> kept;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const ListItem& it = items[i];
-    if (!needle.empty() && hp::Lower(it.name).find(needle) == std::string::npos)
+    if (!needle.empty() && Lower(it.name).find(needle) == std::string::npos)
       continue;
     if (!q.status_equals.empty() && it.status != q.status_equals)
       continue;
