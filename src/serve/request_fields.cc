@@ -1,18 +1,12 @@
-// ParseFieldsInto: RFC 4180 records of a CSV body and the values of JSON rows as string views; see
-// the header.
+// ParseFieldsInto: RFC 4180 records of a CSV body and the values of JSON rows (walked by
+// serve_internal::JsonRowReader) as string views; see the header.
 #include "serve/request_fields.h"
 
-#include <charconv>
-#include <cstring>
-#include <nlohmann/json.hpp>
-
-#include "common/number_format.h"
 #include "serve/internal/payload_rows.h"
 
 namespace kiln {
 namespace {
 
-using nlohmann::json;
 using serve_internal::NoRows;
 using serve_internal::RowWidthError;
 using serve_internal::Shown;
@@ -144,90 +138,59 @@ Status ParseCsvFields(std::string_view body, std::size_t n, FieldRows& f) {
   return Status::Ok();
 }
 
-// A top-level array of values that are not arrays or objects is one row.
-bool IsFlatRow(const json& array) {
-  for (const json& v : array) {
-    if (v.is_array() || v.is_object())
-      return false;
-  }
-  return !array.empty();
-}
+// A JSON row's values as text fields: a string's contents (a view into the body, or unescaped
+// into scratch), a number's text as sent ("1.0" stays "1.0"), true/false as such, null as
+// missing (empty).
+class FieldSink final : public serve_internal::JsonRowSink {
+ public:
+  FieldSink(bool lines, std::size_t n, FieldRows& f) : lines_(lines), n_(n), f_(f) {}
 
-// Appends one JSON row's values as text to scratch: strings as they are, numbers in shortest
-// round-trip form (integers as integers), true/false as such, null as missing (empty). Views are
-// made once the whole body is read (scratch may move while it grows): offsets are kept meanwhile.
-Status AppendJsonRow(const json& values, const std::string& where, std::size_t n,
-                     std::uint32_t number, FieldRows& f) {
-  if (values.size() != n)
-    return RowWidthError(where, values.size(), n);
-  char buf[24];  // an integer's digits
-  for (std::size_t i = 0; i < n; ++i) {
-    const json& v = values[i];
-    std::string_view text;
-    if (v.is_string()) {
-      text = v.get_ref<const std::string&>();
-    } else if (v.is_boolean()) {
-      text = v.get<bool>() ? "true" : "false";
-    } else if (v.is_number_unsigned()) {
-      const auto end = std::to_chars(buf, buf + sizeof buf, v.get<std::uint64_t>()).ptr;
-      text = std::string_view(buf, static_cast<std::size_t>(end - buf));
-    } else if (v.is_number_integer()) {
-      const auto end = std::to_chars(buf, buf + sizeof buf, v.get<std::int64_t>()).ptr;
-      text = std::string_view(buf, static_cast<std::size_t>(end - buf));
-    } else if (v.is_number_float()) {
-      const std::size_t at = f.scratch.size();
-      AppendShortest(v.get<double>(), &f.scratch);
-      f.offsets.push_back(at);
-      f.offsets.push_back(f.scratch.size() - at);
-      continue;
-    } else if (!v.is_null()) {
-      return Status::InvalidArgument(where + ", feature " + std::to_string(i + 1) + ": " +
-                                     Shown(v.dump()) +
-                                     " is not a value (send a number, a string or null)");
+  Status BeginRow(std::uint32_t number, std::size_t width) override {
+    if (width != n_)
+      return RowWidthError(serve_internal::JsonPlace(lines_, number), width, n_);
+    f_.number.push_back(number);
+    ++f_.rows;
+    return Status::Ok();
+  }
+
+  Status Value(std::size_t index, const serve_internal::JsonValue& v) override {
+    using serve_internal::JsonKind;
+    switch (v.kind) {
+      case JsonKind::kString:
+        f_.fields.push_back(v.text);
+        return Status::Ok();
+      case JsonKind::kNumber:
+      case JsonKind::kTrue:
+      case JsonKind::kFalse:
+        f_.fields.push_back(v.raw);
+        return Status::Ok();
+      case JsonKind::kNull:
+        f_.fields.push_back(std::string_view());
+        return Status::Ok();
+      case JsonKind::kArray:
+      case JsonKind::kObject:
+        break;
     }
-    // Kept as an offset into scratch until the whole body is read (see FixViews).
-    f.offsets.push_back(f.scratch.size());
-    f.offsets.push_back(text.size());
-    f.scratch.append(text);
+    return Status::InvalidArgument(serve_internal::JsonPlace(lines_, f_.number.back()) +
+                                   ", feature " + std::to_string(index + 1) + ": " + Shown(v.raw) +
+                                   " is not a value (send a number, a string or null)");
   }
-  f.number.push_back(number);
-  ++f.rows;
-  return Status::Ok();
-}
 
-// JSON rows were kept as (offset, length) pairs in f.offsets; views of the final scratch now.
-void FixViews(FieldRows& f) {
-  f.fields.resize(f.offsets.size() / 2);
-  for (std::size_t i = 0; i < f.fields.size(); ++i)
-    f.fields[i] = std::string_view(f.scratch).substr(f.offsets[2 * i], f.offsets[2 * i + 1]);
-}
+ private:
+  const bool lines_;
+  const std::size_t n_;
+  FieldRows& f_;
+};
 
-Status ParseJsonFields(std::string_view body, std::size_t n, FieldRows& f) {
-  f.instances = true;
-  ASSIGN_OR_RETURN(const json doc, serve_internal::ParseJson(body, "the request body"));
-  std::uint32_t instance = 0;
-  RETURN_IF_ERROR(serve_internal::ForEachJsonRow(
-      doc, IsFlatRow, [&](const json& values, const std::string& where) {
-        return AppendJsonRow(values, where, n, ++instance, f);
-      }));
-  FixViews(f);
-  if (f.rows == 0)
-    return NoRows();
-  return Status::Ok();
-}
-
-Status ParseJsonLinesFields(std::string_view body, std::size_t n, FieldRows& f) {
-  RETURN_IF_ERROR(serve_internal::ForEachLine(
-      body, [&](std::string_view line, std::size_t line_no, const std::string& where) -> Status {
-        ASSIGN_OR_RETURN(const json row, serve_internal::ParseJson(line, where));
-        const json* values = serve_internal::RowValues(row);
-        if (values == nullptr) {
-          return Status::InvalidArgument(where +
-                                         ": a row is a list of values or {\"features\": [values]}");
-        }
-        return AppendJsonRow(*values, where, n, static_cast<std::uint32_t>(line_no), f);
-      }));
-  FixViews(f);
+Status ParseJsonFields(bool lines, std::string_view body, std::size_t n, FieldRows& f) {
+  f.instances = !lines;
+  f.scratch.reserve(body.size());  // unescaped text is never longer: views into it stay valid
+  serve_internal::JsonRowOptions options;
+  options.lines = lines;
+  options.flat_strings = true;
+  options.scratch = &f.scratch;
+  FieldSink sink(lines, n, f);
+  RETURN_IF_ERROR(f.json.ForEachRow(body, options, sink));
   if (f.rows == 0)
     return NoRows();
   return Status::Ok();
@@ -247,7 +210,6 @@ Status ParseFieldsInto(MediaType type, std::string_view body, std::size_t num_fi
   out->fields.clear();  // keeps its capacity
   out->number.clear();
   out->scratch.clear();
-  out->offsets.clear();
   out->instances = false;
   out->csv = false;
   if (body.empty())
@@ -256,9 +218,8 @@ Status ParseFieldsInto(MediaType type, std::string_view body, std::size_t num_fi
     case MediaType::kCsv:
       return ParseCsvFields(body, num_fields, *out);
     case MediaType::kJson:
-      return ParseJsonFields(body, num_fields, *out);
     case MediaType::kJsonLines:
-      return ParseJsonLinesFields(body, num_fields, *out);
+      return ParseJsonFields(type == MediaType::kJsonLines, body, num_fields, *out);
   }
   return Status::Internal("unknown media type");
 }

@@ -11,11 +11,15 @@
 //                           false or null (missing); a flat array of such values is one row
 //   application/jsonlines   one JSON row per line
 //
-// Fields are views, not copies: into the body for CSV (a quoted field with doubled quotes is
+// Fields are views, not copies, into the body: CSV fields (a quoted field with doubled quotes is
 // unquoted into FieldRows::scratch, reserved once per request at the body's size, so it never
-// moves while views point into it) and into scratch for JSON (strings, and numbers printed in
-// shortest round-trip form). FieldRows is reused per thread: after warm-up a CSV request
-// allocates nothing. Decoding the fields into a model's column types is the predictor's
+// moves while views point into it); JSON strings (one with escapes, \n \" \u00e9, is unescaped
+// into scratch); JSON numbers as their text as sent, so `1.0` stays "1.0" and `1e3` "1e3" (a
+// categorical level "1.0" from a training CSV still matches; number columns decode the text as
+// `kiln predict` reads a CSV cell); true and false as "true" and "false" (a boolean column
+// reads them as a CSV's True/False; a categorical column's levels are the training file's text,
+// so send a string such as "True" to match one). FieldRows is reused per thread: after warm-up a
+// request allocates nothing. Decoding the fields into a model's column types is the predictor's
 // (Predictor::DecodeFields). Errors are InvalidArgument naming the place, as request_payload.h's.
 //
 // Thread-safety: pure functions; a FieldRows belongs to one thread.
@@ -39,8 +43,8 @@ struct FieldRows {
   std::vector<std::uint32_t> number;     // per row: its line (CSV, JSON Lines) or instance (JSON)
   bool instances = false;                // JSON: "instance N, feature M"; else "line N, column M"
   bool csv = false;
-  std::string scratch;               // unquoted CSV fields, JSON texts
-  std::vector<std::size_t> offsets;  // JSON: (offset, length) in scratch per field while parsing
+  std::string scratch;                 // unquoted CSV fields, unescaped JSON strings
+  serve_internal::JsonRowReader json;  // reads JSON bodies; its buffers are reused
 
   std::string_view at(std::size_t row, std::size_t col) const { return fields[row * cols + col]; }
   // "line 3, column 2" or "instance 2, feature 2" (col counts from 0).

@@ -6,7 +6,13 @@
 
 #include <cmath>
 
+#include "common/file_util.h"
+#include "infer/input_rows.h"
+#include "infer/internal/xgboost_test_util.h"
 #include "serve/input_decoder.h"
+#include "serve/internal/serve_test_util.h"
+#include "serve/predictor.h"
+#include "table/table_reader.h"
 
 namespace kiln {
 namespace {
@@ -112,6 +118,155 @@ TEST(JsonFields, ErrorsNameTheInstance) {
   EXPECT_NE(Error(MediaType::kJson, R"([["a",[1]]])", 2).find("instance 1, feature 2"),
             std::string::npos);
   EXPECT_NE(Error(MediaType::kJson, "{", 2).find("not valid JSON"), std::string::npos);
+}
+
+TEST(JsonFields, NumbersKeepTheirTextAsSent) {
+  const std::string body = "[1.0, 1e3 , -0, 12345678901234567890123, 2.50E+2\n, 7]";
+  const FieldRows f = Fields(MediaType::kJson, body, 6);
+  ASSERT_EQ(f.rows, 1u);
+  EXPECT_EQ(f.at(0, 0), "1.0");
+  EXPECT_EQ(f.at(0, 1), "1e3");
+  EXPECT_EQ(f.at(0, 2), "-0");
+  EXPECT_EQ(f.at(0, 3), "12345678901234567890123");
+  EXPECT_EQ(f.at(0, 4), "2.50E+2");
+  EXPECT_EQ(f.at(0, 5), "7");
+  for (std::size_t c = 0; c < 6; ++c)
+    EXPECT_TRUE(Inside(f.at(0, c), body)) << c;
+  for (const char* bad : {"[01, 2]", "[1., 2]", "[2x, 1]", "[-, 1]", "[1e+, 1]"})
+    EXPECT_NE(Error(MediaType::kJson, bad, 2).find("is not valid JSON"), std::string::npos) << bad;
+}
+
+TEST(JsonFields, StringsAreViewsIntoTheBodyAndEscapedOnesAreUnescapedIntoScratch) {
+  const std::string body =
+      R"({"instances": [["plain", "a\nb", "say \"hi\"", "caf\u00e9", "\ud83d\ude00", true, false]]})";
+  const FieldRows f = Fields(MediaType::kJson, body, 7);
+  ASSERT_EQ(f.rows, 1u);
+  EXPECT_EQ(f.at(0, 0), "plain");
+  EXPECT_EQ(f.at(0, 1), "a\nb");
+  EXPECT_EQ(f.at(0, 2), "say \"hi\"");
+  EXPECT_EQ(f.at(0, 3), "caf\xC3\xA9");
+  EXPECT_EQ(f.at(0, 4), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(f.at(0, 5), "true");
+  EXPECT_EQ(f.at(0, 6), "false");
+  EXPECT_TRUE(Inside(f.at(0, 0), body));
+  EXPECT_TRUE(Inside(f.at(0, 5), body));
+  EXPECT_TRUE(Inside(f.at(0, 6), body));
+  for (std::size_t c = 1; c <= 4; ++c)
+    EXPECT_TRUE(Inside(f.at(0, c), f.scratch)) << c;
+  EXPECT_LE(body.size(), f.scratch.capacity());  // reserved once: the views never move
+}
+
+TEST(JsonFields, InvalidJsonNamesWhereItIsWrong) {
+  EXPECT_EQ(Error(MediaType::kJson, "[[\"a\", 1],\n [\"b\" 2]]", 2),
+            "the request body is not valid JSON: a comma, colon, bracket or brace is missing or "
+            "out of place at line 2, column 7");
+  EXPECT_EQ(Error(MediaType::kJson, "[\"a\\qb\", 1]", 2),
+            "the request body is not valid JSON: a string holds an invalid escape at line 1, "
+            "column 2");
+  EXPECT_EQ(Error(MediaType::kJson, "[\"a\tb\", 1]", 2),
+            "the request body is not valid JSON: a string holds a control character (write it "
+            "escaped, e.g. \\n)");
+  EXPECT_EQ(Error(MediaType::kJsonLines, "[\"a\", 1]\n[\"b\", 1,]\n", 2).substr(0, 25),
+            "line 2 is not valid JSON:");
+  EXPECT_EQ(Error(MediaType::kJsonLines, "[\"a\", 1]\n[\"b\", 1] [\"c\", 2]\n", 2),
+            "line 2 is not valid JSON: unexpected text after the JSON value at column 10");
+  EXPECT_EQ(Error(MediaType::kJson, "[\"\xff\", 1]", 2),
+            "the request body is not valid JSON: it is not valid UTF-8");
+}
+
+TEST(JsonFields, DeepNestingIsRefusedCleanly) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_NE(Error(MediaType::kJson, "[[\"a\", " + deep + "]]", 2).find("instance 1, feature 2"),
+            std::string::npos);
+  EXPECT_NE(Error(MediaType::kJsonLines, deep, 1).find("line 1"), std::string::npos);
+}
+
+TEST(JsonFields, ASevenMegabyteBodyIsViewsIntoItAndIntoScratch) {
+  std::string body = "{\"instances\": [";
+  std::size_t rows = 0;
+  for (; body.size() < (7u << 20); ++rows) {
+    body += (rows ? ", " : "");
+    body += "[\"row " + std::to_string(rows) + "\", \"tab\\tin\", " + std::to_string(rows) +
+            ".0, null, true]";
+  }
+  body += "]}";
+  FieldRows f;
+  ASSERT_TRUE(ParseFieldsInto(MediaType::kJson, body, 5, &f).ok());
+  ASSERT_EQ(f.rows, rows);
+  const std::size_t last = rows - 1;
+  EXPECT_EQ(f.at(last, 0), "row " + std::to_string(last));
+  EXPECT_EQ(f.at(last, 1), "tab\tin");
+  EXPECT_EQ(f.at(last, 2), std::to_string(last) + ".0");
+  EXPECT_TRUE(f.at(last, 3).empty());
+  for (std::size_t r = 0; r < rows; ++r) {
+    ASSERT_TRUE(Inside(f.at(r, 0), body) && Inside(f.at(r, 2), body) && Inside(f.at(r, 4), body));
+    ASSERT_TRUE(Inside(f.at(r, 1), f.scratch)) << r;
+  }
+  // The same FieldRows reads a small body next (its parser's big buffers were let go).
+  const std::string small = "[\"x\", \"y\", 1, 2, 3]";
+  ASSERT_TRUE(ParseFieldsInto(MediaType::kJson, small, 5, &f).ok());
+  EXPECT_EQ(f.rows, 1u);
+  EXPECT_TRUE(Inside(f.at(0, 1), small));
+}
+
+TEST(JsonLinesFields, FieldsAreViewsIntoTheBody) {
+  const std::string body = "[\"a\", 1.50]\r\n{\"features\": [\"b\", 2e0]}\n";
+  const FieldRows f = Fields(MediaType::kJsonLines, body, 2);
+  ASSERT_EQ(f.rows, 2u);
+  EXPECT_EQ(f.at(0, 1), "1.50");
+  EXPECT_EQ(f.at(1, 1), "2e0");
+  for (std::size_t r = 0; r < 2; ++r) {
+    for (std::size_t c = 0; c < 2; ++c)
+      EXPECT_TRUE(Inside(f.at(r, c), body)) << r << "," << c;
+  }
+}
+
+// A model trained on a CSV whose "member" column holds True/False (read as a boolean column) and
+// whose "code" column holds texts such as 1.0 (a categorical column: "1.0" and "x" are levels):
+// JSON true and 1.0 predict what the CSV cells True and 1.0 do.
+TEST(JsonFields, TrueAndNumbersPredictAsTheirCsvCellsDo) {
+  std::string csv = "amount,member,code,target\n";
+  for (int i = 0; i < 200; ++i) {
+    const bool member = i % 3 == 0;
+    const char* code = i % 4 == 0 ? "1.0" : i % 4 == 1 ? "2.5" : i % 4 == 2 ? "x" : "1";
+    const bool y = (member && i % 4 != 2) || i % 4 == 0;
+    csv += std::to_string(i % 17) + "," + (member ? "True" : "False") + "," + code + "," +
+           (y ? "yes" : "no") + "\n";
+  }
+  const Result<Table> table = ParseTable(csv, "train.csv", ReadOptions());
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  const KilnModel model = infer_testing::TrainKilnEnsemble(*table, {"xgboost"});
+  const std::vector<ColumnSchema> schema = model.InputSchema();
+  ASSERT_EQ(schema.size(), 3u);
+  EXPECT_EQ(schema[1].type, ColumnType::kBoolean);
+  EXPECT_EQ(schema[2].type, ColumnType::kCategorical);
+  serve_testing::TempDir dir;
+  const std::string path = dir.path() + "/model.kiln";
+  ASSERT_TRUE(model.Save(path).ok());
+  const std::vector<TarEntry> files = {{"model.kiln", ReadFile(path).value()}};
+  auto predictor = LoadPredictor(files, PredictorOptions{dir.path()});
+  ASSERT_TRUE(predictor.ok()) << predictor.status().ToString();
+  const Predictor& p = **predictor;
+  ASSERT_TRUE(p.reads_fields());
+  const auto predict = [&](MediaType type, std::string_view body) {
+    FieldRows fields;
+    InputRows inputs;
+    Status s = ParseFieldsInto(type, body, 3, &fields);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    s = p.DecodeFields(fields, &inputs);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    std::vector<double> out(inputs.rows * static_cast<std::size_t>(p.output().outputs));
+    s = p.PredictInputs(inputs, out);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  };
+  const std::vector<double> from_csv =
+      predict(MediaType::kCsv, "3,True,1.0\n3,False,1.0\n3,True,x\n5,TRUE,2.5\n");
+  const std::vector<double> from_json = predict(
+      MediaType::kJson, R"([[3, true, 1.0], [3, false, 1.0], [3, true, "x"], [5, true, 2.5]])");
+  EXPECT_EQ(from_json, from_csv);
+  // The level "1.0" is not the level "1": both were in the training file.
+  EXPECT_NE(predict(MediaType::kJson, "[3, true, 1.0]"), predict(MediaType::kJson, "[3, true, 1]"));
 }
 
 TEST(JsonLinesFields, OneRowPerLine) {

@@ -2,8 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "serve/internal/payload_rows.h"
@@ -11,7 +11,6 @@
 namespace kiln {
 namespace {
 
-using nlohmann::json;
 using serve_internal::ForEachLine;
 using serve_internal::NoRows;
 using serve_internal::RowWidthError;
@@ -86,56 +85,47 @@ Status ParseCsv(std::string_view body, std::size_t num_features, Matrix& m) {
   return Status::Ok();
 }
 
-Status AppendJsonRow(const json& values, const std::string& where, std::size_t num_features,
-                     Matrix* m) {
-  if (values.size() != num_features)
-    return RowWidthError(where, values.size(), num_features);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const json& v = values[i];
-    if (v.is_null()) {
-      m->values.push_back(kMissing);
-    } else if (v.is_number()) {
-      m->values.push_back(static_cast<float>(v.get<double>()));
+// A JSON row's values as floats: numbers, and null as missing.
+class FloatSink final : public serve_internal::JsonRowSink {
+ public:
+  FloatSink(bool lines, std::size_t num_features, Matrix& m)
+      : lines_(lines), num_features_(num_features), m_(m) {}
+
+  Status BeginRow(std::uint32_t number, std::size_t width) override {
+    if (width != num_features_)
+      return RowWidthError(serve_internal::JsonPlace(lines_, number), width, num_features_);
+    number_ = number;
+    ++m_.rows;
+    return Status::Ok();
+  }
+
+  Status Value(std::size_t index, const serve_internal::JsonValue& v) override {
+    if (v.kind == serve_internal::JsonKind::kNumber) {
+      m_.values.push_back(static_cast<float>(v.number));
+    } else if (v.kind == serve_internal::JsonKind::kNull) {
+      m_.values.push_back(kMissing);
     } else {
-      return Status::InvalidArgument(where + ", feature " + std::to_string(i + 1) + ": " +
-                                     Shown(v.dump()) + " is not a number");
+      return Status::InvalidArgument(serve_internal::JsonPlace(lines_, number_) + ", feature " +
+                                     std::to_string(index + 1) + ": " + Shown(v.raw) +
+                                     " is not a number");
     }
+    return Status::Ok();
   }
-  ++m->rows;
-  return Status::Ok();
-}
 
-// A top-level array of numbers and nulls is one row.
-bool IsFlatRow(const json& array) {
-  for (const json& v : array) {
-    if (!v.is_number() && !v.is_null())
-      return false;
-  }
-  return !array.empty();
-}
+ private:
+  const bool lines_;
+  const std::size_t num_features_;
+  Matrix& m_;
+  std::uint32_t number_ = 0;
+};
 
-Status ParseJsonBody(std::string_view body, std::size_t num_features, Matrix& m) {
-  ASSIGN_OR_RETURN(json doc, serve_internal::ParseJson(body, "the request body"));
-  RETURN_IF_ERROR(serve_internal::ForEachJsonRow(
-      doc, IsFlatRow, [&](const json& values, const std::string& where) {
-        return AppendJsonRow(values, where, num_features, &m);
-      }));
-  if (m.rows == 0)
-    return NoRows();
-  return Status::Ok();
-}
-
-Status ParseJsonLines(std::string_view body, std::size_t num_features, Matrix& m) {
-  RETURN_IF_ERROR(ForEachLine(
-      body, [&](std::string_view line, std::size_t, const std::string& where) -> Status {
-        ASSIGN_OR_RETURN(json row, serve_internal::ParseJson(line, where));
-        const json* values = serve_internal::RowValues(row);
-        if (values == nullptr) {
-          return Status::InvalidArgument(where +
-                                         ": a row is a list of values or {\"features\": [values]}");
-        }
-        return AppendJsonRow(*values, where, num_features, &m);
-      }));
+Status ParseJsonRows(bool lines, std::string_view body, std::size_t num_features, Matrix& m,
+                     JsonParser& json) {
+  serve_internal::JsonRowOptions options;
+  options.lines = lines;
+  options.numbers = true;
+  FloatSink sink(lines, num_features, m);
+  RETURN_IF_ERROR(json.ForEachRow(body, options, sink));
   if (m.rows == 0)
     return NoRows();
   return Status::Ok();
@@ -186,7 +176,8 @@ std::optional<MediaType> NegotiateAccept(std::string_view accept, MediaType requ
   }
 }
 
-Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out) {
+Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out,
+                     JsonParser* json) {
   out->rows = 0;
   out->cols = num_features;
   out->values.clear();  // keeps its capacity
@@ -196,11 +187,15 @@ Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_feat
     case MediaType::kCsv:
       return ParseCsv(body, num_features, *out);
     case MediaType::kJson:
-      return ParseJsonBody(body, num_features, *out);
     case MediaType::kJsonLines:
-      return ParseJsonLines(body, num_features, *out);
+      return ParseJsonRows(type == MediaType::kJsonLines, body, num_features, *out, *json);
   }
   return Status::Internal("unknown media type");
+}
+
+Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out) {
+  JsonParser json;
+  return ParseRowsInto(type, body, num_features, out, &json);
 }
 
 Result<Matrix> ParseRows(MediaType type, std::string_view body, std::size_t num_features) {

@@ -15,7 +15,8 @@
 //
 // Every row must hold exactly the model's number of features. Errors are InvalidArgument naming
 // the place: `line 3, column 2: "abc" is not a number`, `instance 2: 3 values, the model takes 4
-// features`. Thread-safety: pure functions.
+// features`. JSON is read with simdjson On-Demand (serve/internal/json_rows.h), no DOM built.
+// Thread-safety: pure functions; a JsonParser belongs to one thread.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +25,7 @@
 
 #include "common/status.h"
 #include "learn/matrix.h"
+#include "serve/internal/json_rows.h"
 
 namespace kiln {
 
@@ -43,8 +45,16 @@ std::optional<MediaType> NegotiateAccept(std::string_view accept, MediaType requ
 
 // The rows of `body`, each of `num_features` values (see the header comment).
 Result<Matrix> ParseRows(MediaType type, std::string_view body, std::size_t num_features);
-// The same into `out`, reusing its storage (the serving hot path keeps one per thread, so a
-// request allocates no rows once it has warmed up). On error `out` holds a partial parse.
+// What reads JSON bodies (simdjson's parser and a padded copy of the body), kept per thread and
+// reused, so a warmed-up JSON request allocates nothing.
+using JsonParser = serve_internal::JsonRowReader;
+
+// The same into `out`, reusing its storage and `json`'s (the serving hot path keeps one of each
+// per thread, so a request allocates no rows once it has warmed up). On error `out` holds a
+// partial parse.
+Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out,
+                     JsonParser* json);
+// As above with a JsonParser made for the call (a JSON body then allocates the parser's buffers).
 Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out);
 
 }  // namespace kiln

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <string>
 
 namespace kiln {
 namespace {
@@ -143,6 +145,96 @@ TEST(JsonPayload, AnUnknownShapeSaysWhatIsExpected) {
             std::string::npos);
   EXPECT_NE(Error(MediaType::kJson, "42", 1).find("\"instances\""), std::string::npos);
   EXPECT_NE(Error(MediaType::kJson, R"({"instances":[]})", 1).find("no rows"), std::string::npos);
+}
+
+TEST(JsonPayload, NumbersAreReadAsJsonWritesThem) {
+  const Matrix m =
+      Rows(MediaType::kJson, "[1e3, -0.5, 1E-2, 12345678901234567890123, 0, 1e400, -1e400]", 7);
+  EXPECT_EQ(m.at(0, 0), 1000.0f);
+  EXPECT_EQ(m.at(0, 1), -0.5f);
+  EXPECT_EQ(m.at(0, 2), 0.01f);
+  EXPECT_EQ(m.at(0, 3), 1.2345679e22f);
+  EXPECT_EQ(m.at(0, 4), 0.0f);
+  EXPECT_EQ(m.at(0, 5), std::numeric_limits<float>::infinity());  // as std::strtod reads it
+  EXPECT_EQ(m.at(0, 6), -std::numeric_limits<float>::infinity());
+  for (const char* bad : {"[01, 2]", "[1., 2]", "[2x, 1]", "[-, 1]", "[1e, 1]", "[+1, 2]"})
+    EXPECT_NE(Error(MediaType::kJson, bad, 2).find("is not valid JSON"), std::string::npos) << bad;
+}
+
+TEST(JsonPayload, InvalidJsonNamesWhereItIsWrong) {
+  EXPECT_EQ(Error(MediaType::kJson, "{\"instances\": [[1, 2],\n  [3 4]]}", 2),
+            "the request body is not valid JSON: a comma, colon, bracket or brace is missing or "
+            "out of place at line 2, column 6");
+  EXPECT_EQ(Error(MediaType::kJson, "[[1, 2]] [[3, 4]]", 2),
+            "the request body is not valid JSON: unexpected text after the JSON value at line 1, "
+            "column 10");
+  EXPECT_EQ(Error(MediaType::kJson, "{\"instances\": [[1, 2]]} x", 2),
+            "the request body is not valid JSON: an array or object is not closed, or text "
+            "follows it at line 1, column 1");
+  EXPECT_NE(Error(MediaType::kJson, "[[1, tru]]", 2).find("not valid JSON"), std::string::npos);
+  EXPECT_NE(Error(MediaType::kJson, "[\"unclosed, 2]", 2).find("not valid JSON"),
+            std::string::npos);
+  EXPECT_EQ(Error(MediaType::kJsonLines, "[1,2]\n[1, 2,]\n", 2).substr(0, 25),
+            "line 2 is not valid JSON:");
+}
+
+TEST(JsonPayload, DeepNestingIsRefusedCleanly) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_NE(Error(MediaType::kJson, deep, 1).find("instance 1"), std::string::npos);
+  EXPECT_NE(Error(MediaType::kJson, std::string(100000, '['), 1).find("not valid JSON"),
+            std::string::npos);
+  const std::string nested_value = "[[1, " + deep + "]]";
+  EXPECT_NE(Error(MediaType::kJson, nested_value, 2).find("instance 1, feature 2"),
+            std::string::npos);
+}
+
+// A 20-feature row as a JSON list.
+std::string JsonRow(int seed) {
+  std::string row = "[";
+  for (int c = 0; c < 20; ++c)
+    row += (c ? ", " : "") + std::to_string(seed % 97 + c) + "." + std::to_string(c);
+  return row + "]";
+}
+
+TEST(JsonPayload, ASevenMegabyteBodyParsesAndTheParserIsReused) {
+  std::string body = "{\"instances\": [";
+  int rows = 0;
+  for (; body.size() < (7u << 20); ++rows)
+    body += (rows ? ", " : "") + JsonRow(rows);
+  body += "]}";
+  JsonParser json;
+  Matrix m;
+  ASSERT_TRUE(ParseRowsInto(MediaType::kJson, body, 20, &m, &json).ok());
+  ASSERT_EQ(m.rows, static_cast<std::size_t>(rows));
+  EXPECT_EQ(m.at(static_cast<std::size_t>(rows - 1), 19),
+            static_cast<float>((rows - 1) % 97 + 19.19));
+  // Small bodies after it, with the same parser and rows: the rows' storage is reused.
+  ASSERT_TRUE(ParseRowsInto(MediaType::kJson, JsonRow(3), 20, &m, &json).ok());
+  const float* values = m.values.data();
+  ASSERT_TRUE(
+      ParseRowsInto(MediaType::kJsonLines, JsonRow(4) + "\n" + JsonRow(5), 20, &m, &json).ok());
+  EXPECT_EQ(m.values.data(), values);
+  EXPECT_EQ(m.rows, 2u);
+  EXPECT_EQ(m.at(1, 1), 6.1f);
+}
+
+TEST(JsonPayload, TheObjectFormsFindTheirKeysInAnyOrder) {
+  EXPECT_EQ(Rows(MediaType::kJson, R"({"id": 7, "features": [1, 2]})", 2).at(0, 1), 2.0f);
+  EXPECT_EQ(Rows(MediaType::kJson, R"({"instances": [[1, 2]], "features": [3]})", 2).at(0, 0),
+            1.0f);
+  EXPECT_EQ(Rows(MediaType::kJson,
+                 R"({"x": [1], "instances": [{"data": {"features": {"values": [5, 6]}}}]})", 2)
+                .at(0, 1),
+            6.0f);
+  EXPECT_NE(Error(MediaType::kJson, R"({"instances": {"features": [1]}})", 1)
+                .find("\"instances\" must be a list of rows"),
+            std::string::npos);
+  EXPECT_EQ(Error(MediaType::kJson, R"([[1], 2])", 1),
+            "instance 2: a row is a list of values or {\"features\": [values]}");
+  EXPECT_EQ(Error(MediaType::kJson, R"([1, "a"])", 2),
+            "instance 1: a row is a list of values or {\"features\": [values]}");
+  EXPECT_EQ(Error(MediaType::kJson, R"([[1, "a"]])", 2),
+            "instance 1, feature 2: \"\"a\"\" is not a number");
 }
 
 TEST(JsonLinesPayload, OneRowPerLine) {

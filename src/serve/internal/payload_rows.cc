@@ -27,31 +27,4 @@ Status NoRows() {
   return Status::InvalidArgument("the request body holds no rows; send at least one");
 }
 
-Result<nlohmann::json> ParseJson(std::string_view text, const std::string& where) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    std::string what = e.what();
-    if (const std::size_t at = what.find("] "); at != std::string::npos)
-      what.erase(0, at + 2);  // "[json.exception.parse_error.101] parse error ..." -> "parse ..."
-    return Status::InvalidArgument(where + " is not valid JSON: " + what);
-  }
-}
-
-const nlohmann::json* RowValues(const nlohmann::json& row) {
-  if (row.is_array())
-    return &row;
-  if (!row.is_object())
-    return nullptr;
-  if (auto it = row.find("features"); it != row.end() && it->is_array())
-    return &*it;
-  if (auto data = row.find("data"); data != row.end() && data->is_object()) {
-    if (auto f = data->find("features"); f != data->end() && f->is_object()) {
-      if (auto v = f->find("values"); v != f->end() && v->is_array())
-        return &*v;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace kiln::serve_internal
