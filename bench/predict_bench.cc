@@ -9,7 +9,9 @@
 // categories and a logistic member, each a bag of 5 fold models, weights 1/3), served by
 // KilnModelPredictor from CSV rows of strings (parse, decode, compiled pipeline and learners)
 // against the same rows through KilnModel::Predict (a Table per call), single rows and batches of
-// 1000. See bench/README.md.
+// 1000. Then knn (1000 training rows x 20 features, uniform and distance weights), k-means and PCA
+// model.kiln files from float rows: compiled PredictRows against KilnModel::Predict, single rows
+// and batches of 1000. See bench/README.md.
 #include <unistd.h>
 #include <xgboost/c_api.h>
 
@@ -21,6 +23,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/file_util.h"
@@ -28,6 +31,7 @@
 #include "infer/xgboost_forest.h"
 #include "learn/matrix.h"
 #include "learn/registry.h"
+#include "learn/unsupervised/unsupervised_model.h"
 #include "learn/xgboost/xgboost_handles.h"
 #include "model/kiln_model.h"
 #include "serve/kiln_model_predictor.h"
@@ -266,6 +270,172 @@ void AutomlRows() {
     Die("the compiled model.kiln predicts differently from KilnModel::Predict");
 }
 
+// A model.kiln of `algorithm` (knn: binary, one member; kmeans, pca: unsupervised) over a linear
+// pipeline (standardized numbers) of `train`'s columns f0, f1, ...
+KilnModel TrainNumericKiln(const std::string& algorithm, const HyperParams& params,
+                           const Matrix& train, const std::vector<float>& y) {
+  Table table;
+  table.num_rows = train.rows;
+  std::vector<std::string> features;
+  for (std::size_t c = 0; c < train.cols; ++c) {
+    Column col{"f" + std::to_string(c), ColumnType::kNumeric};
+    for (std::size_t r = 0; r < train.rows; ++r) {
+      col.values.push_back(train.at(r, c));
+      col.missing += std::isnan(train.at(r, c)) ? 1 : 0;
+    }
+    col.distinct = train.rows;
+    features.push_back(col.name);
+    table.columns.push_back(std::move(col));
+  }
+  KilnModel model;
+  const bool knn = algorithm == "knn";
+  model.task = knn ? Task::kBinary : Task::kRegression;
+  model.num_classes = knn ? 2 : 0;
+  if (knn)
+    model.class_labels = {"0", "1"};
+  PipelineSpec spec;
+  spec.encoding = FeatureEncoding::kLinear;
+  Matrix x;
+  Result<FeaturePipeline> p =
+      FeaturePipeline::Fit(table, features, spec, model.task, model.num_classes, y, 0, &x);
+  if (!p.ok())
+    Die(p.error().ToString());
+  model.pipelines.push_back(std::move(p).value());
+  if (knn) {
+    EnsembleMember member;
+    member.candidate = "c0";
+    member.algorithm = "knn";
+    member.hyperparameters = params;
+    Result<std::unique_ptr<Learner>> learner = MakeLearner("knn", params, model.task, 2);
+    if (!learner.ok())
+      Die(learner.error().ToString());
+    Result<std::unique_ptr<Model>> fitted =
+        (*learner)->Fit(TrainSet{&x, y, {}, {}}, nullptr, FitContext{1, 0});
+    if (!fitted.ok())
+      Die(fitted.error().ToString());
+    member.bag.push_back(std::shared_ptr<const Model>(std::move(fitted).value()));
+    model.members.push_back(std::move(member));
+  } else {
+    Result<std::unique_ptr<UnsupervisedModel>> fitted =
+        FitUnsupervised(algorithm, params, x, FitContext{1, 0});
+    if (!fitted.ok())
+      Die(fitted.error().ToString());
+    model.unsupervised = UnsupervisedPart{algorithm, params, std::move(fitted).value()};
+  }
+  std::string info = "{\"features\":[";
+  for (const std::string& f : features)
+    info += (info.back() == '[' ? "\"" : ",\"") + f + "\"";
+  model.info_json = info + "]}";
+  return model;
+}
+
+// knn (1000 training rows x 20 features), k-means and PCA model.kiln files served from float rows:
+// compiled PredictRows against KilnModel::Predict (a Table per call, as the uncompiled path).
+void NumericKilnRows(std::mt19937_64* rng) {
+  constexpr std::size_t kKnnTrainRows = 1000;
+  Matrix train, x;
+  std::vector<float> y, unused;
+  MakeData(kKnnTrainRows, rng, &train, &y);
+  MakeData(kBatch, rng, &x, &unused);
+  const std::vector<std::tuple<const char*, std::string, HyperParams>> models = {
+      {"knn, k=5 uniform", "knn", {{"n_neighbors", "5"}}},
+      {"knn, k=10 distance", "knn", {{"n_neighbors", "10"}, {"weights", "distance"}}},
+      {"kmeans, k=8", "kmeans", {{"k", "8"}}},
+      {"pca, 5 components", "pca", {{"num_components", "5"}}}};
+  std::printf("\nmodel.kiln from float rows: %zu training rows x %zu features, linear pipeline\n",
+              kKnnTrainRows, kFeatures);
+  std::printf("%-36s %20s %20s %8s\n", "measure", "compiled", "KilnModel::Predict", "ratio");
+  std::string summary = "predict_bench";
+  double max_diff = 0;
+  double sink = 0;
+  for (const auto& [what, algorithm, params] : models) {
+    const KilnModel model = TrainNumericKiln(algorithm, params, train, y);
+    const std::string path =
+        "/tmp/predict_bench-" + algorithm + std::to_string(::getpid()) + ".kiln";
+    if (Status saved = model.Save(path); !saved.ok())
+      Die(saved.ToString());
+    Result<std::string> bytes = ReadFile(path);
+    std::remove(path.c_str());
+    if (!bytes.ok())
+      Die(bytes.error().ToString());
+    Result<std::unique_ptr<KilnModelPredictor>> loaded = KilnModelPredictor::Load(*bytes, "/tmp");
+    if (!loaded.ok())
+      Die(loaded.error().ToString());
+    const KilnModelPredictor& p = **loaded;
+    if (!p.compiled())
+      Die(std::string(what) + " was not compiled: " + p.Describe());
+    const std::size_t k = static_cast<std::size_t>(p.output().outputs);
+    InputRows inputs;
+    auto reference = [&](std::size_t first, std::size_t rows, std::vector<double>* into) {
+      inputs.Resize(p.layout(), rows);
+      std::copy(x.values.begin() + static_cast<std::ptrdiff_t>(first * kFeatures),
+                x.values.begin() + static_cast<std::ptrdiff_t>((first + rows) * kFeatures),
+                inputs.numbers.begin());
+      Result<Predictions> pred = model.Predict(InputTable(p.layout(), inputs));
+      if (!pred.ok())
+        Die(pred.error().ToString());
+      *into = std::move(pred->output);
+    };
+    std::vector<double> got(kBatch * k), want, one(k);
+    if (!p.PredictRows(x.values, kBatch, got).ok())
+      Die("PredictRows failed");
+    reference(0, kBatch, &want);
+    for (std::size_t i = 0; i < got.size(); ++i)
+      max_diff = std::max(max_diff, std::fabs(got[i] - want[i]));
+    for (std::size_t r = 0; r < kBatch; ++r) {  // single rows too
+      reference(r, 1, &want);
+      if (!p.PredictRows({&x.values[r * kFeatures], kFeatures}, 1, one).ok())
+        Die("PredictRows failed");
+      for (std::size_t o = 0; o < k; ++o)
+        max_diff = std::max(max_diff, std::fabs(one[o] - want[o]));
+    }
+    constexpr std::size_t kSlowRowsPerWindow = 20;
+    const PerRow compiled_single = Measure(kRowsPerWindow / 10, kWindows, [&](int w) {
+      for (std::size_t i = 0; i < kRowsPerWindow / 10; ++i) {
+        const std::size_t r = (w * kRowsPerWindow / 10 + i) % kBatch;
+        if (!p.PredictRows({&x.values[r * kFeatures], kFeatures}, 1, one).ok())
+          Die("PredictRows failed");
+        sink += one[0];
+      }
+    });
+    const PerRow model_single = Measure(kSlowRowsPerWindow, kWindows, [&](int w) {
+      for (std::size_t i = 0; i < kSlowRowsPerWindow; ++i) {
+        reference((w * kSlowRowsPerWindow + i) % kBatch, 1, &want);
+        sink += want[0];
+      }
+    });
+    const PerRow compiled_batch = Measure(kBatch, 21, [&](int) {
+      if (!p.PredictRows(x.values, kBatch, got).ok())
+        Die("PredictRows failed");
+      sink += got[0];
+    });
+    const PerRow model_batch = Measure(kBatch, 21, [&](int) {
+      reference(0, kBatch, &want);
+      sink += want[0];
+    });
+    std::printf("served: %s\n", p.Describe().c_str());
+    auto row = [](const std::string& label, PerRow c, PerRow m) {
+      std::printf("%-36s %10.3f (%7.3f) %10.3f (%7.3f) %7.1fx\n", label.c_str(), c.best * 1e6,
+                  c.median * 1e6, m.best * 1e6, m.median * 1e6, m.best / c.best);
+    };
+    row(std::string(what) + ", 1 row, us/row", compiled_single, model_single);
+    row(std::string(what) + ", 1000, us/row", compiled_batch, model_batch);
+    std::string key = what;
+    key = key.substr(0, key.find(','));
+    if (algorithm == "knn")
+      key += params.count("weights") ? "_distance" : "_uniform";
+    char line[160];
+    std::snprintf(line, sizeof(line), " %s_single_us=%.3f %s_kilnmodel_single_us=%.3f", key.c_str(),
+                  compiled_single.best * 1e6, key.c_str(), model_single.best * 1e6);
+    summary += line;
+  }
+  std::printf("\nmax |compiled - KilnModel::Predict| (batch and single rows): %.3g (sink %.1f)\n",
+              max_diff, sink);
+  std::printf("%s max_diff=%.3g\n", summary.c_str(), max_diff);
+  if (max_diff > 1e-9)
+    Die("a compiled numeric model.kiln predicts differently from KilnModel::Predict");
+}
+
 int Main() {
   std::mt19937_64 rng(0);
   Matrix train;
@@ -425,6 +595,7 @@ int Main() {
   if (max_diff > 1e-5)
     return 2;
   AutomlRows();
+  NumericKilnRows(&rng);
   return 0;
 }
 
