@@ -145,35 +145,43 @@ class FieldSink final : public serve_internal::JsonRowSink {
  public:
   FieldSink(bool lines, std::size_t n, FieldRows& f) : lines_(lines), n_(n), f_(f) {}
 
-  Status BeginRow(std::uint32_t number, std::size_t width) override {
-    if (width != n_)
-      return RowWidthError(serve_internal::JsonPlace(lines_, number), width, n_);
+  Status BeginRow(std::uint32_t number) override {
     f_.number.push_back(number);
+    return Status::Ok();
+  }
+
+  Status EndRow(std::size_t width) override {
+    if (width != n_)
+      return RowWidthError(serve_internal::JsonPlace(lines_, f_.number.back()), width, n_);
     ++f_.rows;
     return Status::Ok();
   }
 
-  Status Value(std::size_t index, const serve_internal::JsonValue& v) override {
+  bool Value(std::size_t index, const serve_internal::JsonValue& v, Status* error) override {
     using serve_internal::JsonKind;
+    if (index >= n_)
+      return true;  // EndRow refuses the row
     switch (v.kind) {
       case JsonKind::kString:
         f_.fields.push_back(v.text);
-        return Status::Ok();
+        return true;
       case JsonKind::kNumber:
       case JsonKind::kTrue:
       case JsonKind::kFalse:
         f_.fields.push_back(v.raw);
-        return Status::Ok();
+        return true;
       case JsonKind::kNull:
         f_.fields.push_back(std::string_view());
-        return Status::Ok();
+        return true;
       case JsonKind::kArray:
       case JsonKind::kObject:
         break;
     }
-    return Status::InvalidArgument(serve_internal::JsonPlace(lines_, f_.number.back()) +
-                                   ", feature " + std::to_string(index + 1) + ": " + Shown(v.raw) +
-                                   " is not a value (send a number, a string or null)");
+    *error =
+        Status::InvalidArgument(serve_internal::JsonPlace(lines_, f_.number.back()) + ", feature " +
+                                std::to_string(index + 1) + ": " + Shown(v.raw) +
+                                " is not a value (send a number, a string or null)");
+    return false;
   }
 
  private:

@@ -91,25 +91,32 @@ class FloatSink final : public serve_internal::JsonRowSink {
   FloatSink(bool lines, std::size_t num_features, Matrix& m)
       : lines_(lines), num_features_(num_features), m_(m) {}
 
-  Status BeginRow(std::uint32_t number, std::size_t width) override {
-    if (width != num_features_)
-      return RowWidthError(serve_internal::JsonPlace(lines_, number), width, num_features_);
+  Status BeginRow(std::uint32_t number) override {
     number_ = number;
+    return Status::Ok();
+  }
+
+  Status EndRow(std::size_t width) override {
+    if (width != num_features_)
+      return RowWidthError(serve_internal::JsonPlace(lines_, number_), width, num_features_);
     ++m_.rows;
     return Status::Ok();
   }
 
-  Status Value(std::size_t index, const serve_internal::JsonValue& v) override {
+  bool Value(std::size_t index, const serve_internal::JsonValue& v, Status* error) override {
+    if (index >= num_features_)
+      return true;  // EndRow refuses the row
     if (v.kind == serve_internal::JsonKind::kNumber) {
       m_.values.push_back(static_cast<float>(v.number));
     } else if (v.kind == serve_internal::JsonKind::kNull) {
       m_.values.push_back(kMissing);
     } else {
-      return Status::InvalidArgument(serve_internal::JsonPlace(lines_, number_) + ", feature " +
-                                     std::to_string(index + 1) + ": " + Shown(v.raw) +
-                                     " is not a number");
+      *error = Status::InvalidArgument(serve_internal::JsonPlace(lines_, number_) + ", feature " +
+                                       std::to_string(index + 1) + ": " + Shown(v.raw) +
+                                       " is not a number");
+      return false;
     }
-    return Status::Ok();
+    return true;
   }
 
  private:

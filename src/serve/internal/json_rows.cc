@@ -155,12 +155,7 @@ class Walk {
       od::array top;
       if ((e = doc_.get_array().get(top)))
         return NotJson(e);
-      bool flat = false;
-      RETURN_IF_ERROR(IsFlat(top, &flat));
-      doc_.rewind();
-      if ((e = doc_.get_array().get(top)))
-        return NotJson(e);
-      RETURN_IF_ERROR(flat ? Values(top, 1) : Rows(top));
+      RETURN_IF_ERROR(TopArray(top));
       return AtEnd();
     }
     return Status::InvalidArgument(
@@ -217,55 +212,68 @@ class Walk {
     return Status::Ok();
   }
 
-  // A top-level array that is one row: not empty, and its values all numbers or nulls (or, with
-  // flat_strings, none an array or an object).
-  Status IsFlat(od::array top, bool* flat) {
-    std::size_t count = 0;
+  // A top-level array: one row when its first value is not an array or an object (its values
+  // must then all be numbers or nulls, or with flat_strings none an array or an object, else it
+  // is an array of rows whose first is no row), else an array of rows.
+  Status TopArray(od::array top) {
+    std::uint32_t instance = 0;
+    bool flat = false;
+    RowCount row;
     for (auto element : top) {
       od::value v;
-      od::json_type t;
       error_code e;
-      if ((e = std::move(element).get(v)) || (e = v.type().get(t)))
+      if ((e = std::move(element).get(v)))
         return NotJson(e);
-      const bool scalar = options_.flat_strings
-                              ? t != od::json_type::array && t != od::json_type::object
-                              : t == od::json_type::number || t == od::json_type::null;
-      if (!scalar) {
-        *flat = false;
-        return Status::Ok();
+      if (instance == 0 && row.count == 0) {
+        od::json_type t;
+        if ((e = v.type().get(t)))
+          return NotJson(e);
+        flat = t != od::json_type::array && t != od::json_type::object;
+        if (flat)
+          RETURN_IF_ERROR(sink_.BeginRow(1));
       }
-      ++count;
+      if (flat) {
+        if (!OneValue(v, true, row))
+          return std::move(failure_);
+      } else {
+        RETURN_IF_ERROR(Row(v, ++instance));
+      }
     }
-    *flat = count > 0;
-    return Status::Ok();
+    return flat ? EndRow(row) : Status::Ok();
   }
 
   Status Rows(od::array rows) {
     std::uint32_t instance = 0;
     for (auto element : rows) {
-      ++instance;
       od::value row;
-      od::json_type t;
-      error_code e;
-      if ((e = std::move(element).get(row)) || (e = row.type().get(t)))
+      if (const error_code e = std::move(element).get(row))
         return NotJson(e);
-      od::array values;
-      bool found = false;
-      if (t == od::json_type::array) {
-        if ((e = row.get_array().get(values)))
-          return NotJson(e);
-        found = true;
-      } else if (t == od::json_type::object) {
-        od::object o;
-        if ((e = row.get_object().get(o)))
-          return NotJson(e);
-        RETURN_IF_ERROR(ObjectValues(o, &values, &found));
-      }
-      if (!found)
-        return NotARow(instance);
-      RETURN_IF_ERROR(Values(values, instance));
+      RETURN_IF_ERROR(Row(row, ++instance));
     }
     return Status::Ok();
+  }
+
+  // One row of an array of rows: [values] or an object form.
+  Status Row(od::value& row, std::uint32_t instance) {
+    od::json_type t;
+    error_code e;
+    if ((e = row.type().get(t)))
+      return NotJson(e);
+    od::array values;
+    bool found = false;
+    if (t == od::json_type::array) {
+      if ((e = row.get_array().get(values)))
+        return NotJson(e);
+      found = true;
+    } else if (t == od::json_type::object) {
+      od::object o;
+      if ((e = row.get_object().get(o)))
+        return NotJson(e);
+      RETURN_IF_ERROR(ObjectValues(o, &values, &found));
+    }
+    if (!found)
+      return NotARow(instance);
+    return Values(values, instance);
   }
 
   // {"features": [values]} or {"data": {"features": {"values": [values]}}}: *found and the array.
@@ -314,29 +322,69 @@ class Walk {
     return Status::Ok();
   }
 
+  // A row's values so far, and the first value's error: it waits until the row is counted, so a
+  // wrong width is reported first.
+  struct RowCount {
+    std::size_t count = 0;
+    bool failed = false;
+    Status pending;  // set when failed
+  };
+
   Status Values(od::array values, std::uint32_t number) {
-    std::size_t width = 0;
-    error_code e;
-    if ((e = values.count_elements().get(width)))
-      return NotJson(e);
-    RETURN_IF_ERROR(sink_.BeginRow(number, width));
-    std::size_t index = 0;
+    RETURN_IF_ERROR(sink_.BeginRow(number));
+    RowCount row;
     for (auto element : values) {
       od::value v;
-      if ((e = std::move(element).get(v)))
+      if (const error_code e = std::move(element).get(v))
         return NotJson(e);
-      JsonValue value;
-      RETURN_IF_ERROR(Read(v, &value));
-      RETURN_IF_ERROR(sink_.Value(index++, value));
+      if (!OneValue(v, false, row))
+        return std::move(failure_);
     }
-    return Status::Ok();
+    return EndRow(row);
   }
 
-  Status Read(od::value& v, JsonValue* out) {
-    od::json_type t;
+  // Reads value row.count of the row; false with failure_ set on an error. In a flat top-level
+  // row (`flat`) a value that may not be in one means an array of rows whose first is no row.
+  // Per value: no Status is made unless it fails.
+  bool OneValue(od::value& v, bool flat, RowCount& row) {
+    if (!row.failed) {
+      JsonValue value;
+      if (!Read(v, &value))
+        return false;
+      if (flat && !FlatValue(value.kind))
+        return Fail(NotARow(1));
+      row.failed = !sink_.Value(row.count, value, &row.pending);
+    }
+    ++row.count;
+    return true;
+  }
+
+  Status EndRow(RowCount& row) {
+    RETURN_IF_ERROR(sink_.EndRow(row.count));
+    return row.failed ? std::move(row.pending) : Status::Ok();
+  }
+
+  bool Fail(Status s) {
+    failure_ = std::move(s);
+    return false;
+  }
+
+  bool FlatValue(JsonKind kind) const {
+    if (options_.flat_strings)
+      return kind != JsonKind::kArray && kind != JsonKind::kObject;
+    return kind == JsonKind::kNumber || kind == JsonKind::kNull;
+  }
+
+  // Reads one value; false with failure_ set on an error.
+  bool Read(od::value& v, JsonValue* out) {
     error_code e;
+    if (options_.numbers && v.get_double().get(out->number) == simdjson::SUCCESS) {
+      out->kind = JsonKind::kNumber;  // the hot path of rows of floats: no token needed
+      return true;
+    }
+    od::json_type t;
     if ((e = v.type().get(t)))
-      return NotJson(e);
+      return Fail(NotJson(e));
     const std::string_view token = TrimJsonSpace(v.raw_json_token());
     out->raw = ToBody(token);
     switch (t) {
@@ -345,29 +393,29 @@ class Walk {
         if (options_.numbers) {
           if (v.get_double().get(out->number) != simdjson::SUCCESS) {
             if (!IsJsonNumber(token))
-              return NotJson(simdjson::NUMBER_ERROR, token.data());
+              return Fail(NotJson(simdjson::NUMBER_ERROR, token.data()));
             out->number = std::strtod(std::string(token).c_str(), nullptr);  // beyond double: ±inf
           }
         } else if (!IsJsonNumber(token)) {
-          return NotJson(simdjson::NUMBER_ERROR, token.data());
+          return Fail(NotJson(simdjson::NUMBER_ERROR, token.data()));
         }
-        return Status::Ok();
+        return true;
       case od::json_type::string:
         out->kind = JsonKind::kString;
         return ReadString(v, token, out);
       case od::json_type::boolean: {
         bool b = false;
         if ((e = v.get_bool().get(b)))
-          return NotJson(e, token.data());
+          return Fail(NotJson(e, token.data()));
         out->kind = b ? JsonKind::kTrue : JsonKind::kFalse;
-        return Status::Ok();
+        return true;
       }
       case od::json_type::null: {
         bool null = false;
         if ((e = v.is_null().get(null)) || !null)
-          return NotJson(simdjson::N_ATOM_ERROR, token.data());
+          return Fail(NotJson(simdjson::N_ATOM_ERROR, token.data()));
         out->kind = JsonKind::kNull;
-        return Status::Ok();
+        return true;
       }
       case od::json_type::array:
       case od::json_type::object: {
@@ -385,32 +433,32 @@ class Walk {
             e = o.raw_json().get(text);
         }
         if (e)
-          return NotJson(e);
+          return Fail(NotJson(e));
         out->raw = ToBody(TrimJsonSpace(text));
-        return Status::Ok();
+        return true;
       }
     }
-    return NotJson(simdjson::INCORRECT_TYPE, token.data());
+    return Fail(NotJson(simdjson::INCORRECT_TYPE, token.data()));
   }
 
   // A string's contents: a view into the body when it has no escape, else unescaped into scratch.
-  Status ReadString(od::value& v, std::string_view token, JsonValue* out) {
+  bool ReadString(od::value& v, std::string_view token, JsonValue* out) {
     if (options_.scratch == nullptr)
-      return Status::Ok();
+      return true;
     const std::string_view inside = token.substr(1, token.size() - 2);  // stage 1 closed it
     const bool escaped = inside.find('\\') != std::string_view::npos;
     if (!escaped) {
       out->text = ToBody(inside);
-      return Status::Ok();
+      return true;
     }
     std::string_view unescaped;
     if (const error_code e = v.get_string().get(unescaped))
-      return NotJson(e, token.data());
+      return Fail(NotJson(e, token.data()));
     std::string& scratch = *options_.scratch;
     const std::size_t at = scratch.size();
     scratch.append(unescaped);  // never longer than its escaped text: within the reserved size
     out->text = std::string_view(scratch).substr(at);
-    return Status::Ok();
+    return true;
   }
 
   // A view into the copy as the same bytes of the body.
@@ -460,6 +508,7 @@ class Walk {
   std::string where_;
   std::string_view text_;  // the document being read, in the copy
   od::document doc_;
+  Status failure_;  // what a per-value step that returned false found
 };
 
 }  // namespace

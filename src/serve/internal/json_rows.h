@@ -28,8 +28,9 @@ enum class JsonKind : std::uint8_t { kNull, kNumber, kString, kTrue, kFalse, kAr
 // One value of a row.
 struct JsonValue {
   JsonKind kind = JsonKind::kNull;
-  // The value as sent, trailing blanks cut: a number's token ("1.0", "1e3"), a string with its
-  // quotes and escapes, "true", an array's or object's text. A view into the body.
+  // The value as sent, trailing blanks cut: a number's token ("1.0", "1e3"; not set when
+  // JsonRowOptions::numbers decoded it), a string with its quotes and escapes, "true", an
+  // array's or object's text. A view into the body.
   std::string_view raw;
   // kString when JsonRowOptions::scratch is set: the contents unescaped, a view into the body
   // (no escapes) or into *scratch.
@@ -38,15 +39,18 @@ struct JsonValue {
   double number = 0;
 };
 
-// What a row's values go to. Its errors end the walk and are returned as they are.
+// What a row's values go to. Its errors end the walk and are returned as they are, a Value error
+// after EndRow's (a wrong width is reported before a wrong value).
 class JsonRowSink {
  public:
   virtual ~JsonRowSink() = default;
-  // A row of `width` values begins: instance `number` of a JSON body or line `number` of JSON
-  // Lines (see JsonPlace).
-  virtual Status BeginRow(std::uint32_t number, std::size_t width) = 0;
-  // Value `index` (from 0) of the row begun last.
-  virtual Status Value(std::size_t index, const JsonValue& value) = 0;
+  // A row begins: instance `number` of a JSON body or line `number` of JSON Lines (JsonPlace).
+  virtual Status BeginRow(std::uint32_t number) = 0;
+  // Value `index` (from 0) of the row begun last: true, or false with *error set (the row's other
+  // values are then counted, not read). A bool, not a Status, as it runs per value.
+  virtual bool Value(std::size_t index, const JsonValue& value, Status* error) = 0;
+  // The row begun last had `width` values.
+  virtual Status EndRow(std::size_t width) = 0;
 };
 
 struct JsonRowOptions {
