@@ -37,6 +37,7 @@ bench: bench-build
 	@$(PY) bench/s3_bench.py --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/run_bench.py --quick --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/serve_bench.py --kiln $(BUILD_DIR)/kiln
+	@$(PY) bench/autoscale_bench.py --kiln $(BUILD_DIR)/kiln
 
 bench-full: bench-build
 	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
@@ -44,6 +45,7 @@ bench-full: bench-build
 	@$(PY) bench/s3_bench.py --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/run_bench.py --full --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/serve_bench.py --kiln $(BUILD_DIR)/kiln
+	@$(PY) bench/autoscale_bench.py --kiln $(BUILD_DIR)/kiln
 
 # One-shot AutoML on a bundled dataset: prints the leaderboard and where the report is.
 demo: build

@@ -131,9 +131,14 @@ VariantLoad LoadOf(const LiveVariant& live, std::chrono::system_clock::time_poin
     in_flight += i->in_flight.load(std::memory_order_relaxed);
   const RateWindow::Rates rates = live.stats().window.Read(now);
   const double per = std::max(1, load.current_instances);
-  load.invocations_per_instance_per_minute = rates.per_second * 60 / per;
+  // The larger of the window's and its last seconds' figures: a step up is seen in a second or
+  // two, and scale-in (which needs every figure low for the ScaleInCooldown) stays smoothed.
+  load.invocations_per_instance_per_minute =
+      std::max(rates.per_second, rates.recent_per_second) * 60 / per;
   load.concurrent_requests_per_instance =
-      std::max(rates.mean_concurrency, static_cast<double>(in_flight)) / per;
+      std::max(
+          {rates.mean_concurrency, rates.recent_mean_concurrency, static_cast<double>(in_flight)}) /
+      per;
   return load;
 }
 

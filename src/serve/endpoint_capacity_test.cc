@@ -98,17 +98,21 @@ TEST_F(EndpointCapacityTest, GetVariantLoadSeesAStepWithinTheWindow) {
   EXPECT_EQ(idle->invocations_per_instance_per_minute, 0);
   for (int i = 0; i < 95; ++i)
     ASSERT_TRUE(Invoke("ep").ok());
-  // 95 requests in a 9.5 s window span: 10 a second, 600 a minute.
+  // 95 requests just now: over the window's 9.5 s span 600 a minute, over its recent 1.5 s
+  // (the last full second and this half one) 3800 a minute; the load is the larger.
   Result<VariantLoad> busy = service_->GetVariantLoad("ep", "AllTraffic");
   ASSERT_TRUE(busy.ok());
-  EXPECT_NEAR(busy->invocations_per_instance_per_minute, 600, 1e-6);
+  EXPECT_NEAR(busy->invocations_per_instance_per_minute, 95 / 1.5 * 60, 1e-6);
   ASSERT_TRUE(service_->SetVariantCapacity("ep", "AllTraffic", 2).ok());
   service_->WaitIdle();
   busy = service_->GetVariantLoad("ep", "AllTraffic");
   EXPECT_EQ(busy->current_instances, 2);
   EXPECT_EQ(busy->desired_instances, 2);
-  EXPECT_NEAR(busy->invocations_per_instance_per_minute, 300, 1e-6);
-  clock_.Advance(seconds(10));
+  EXPECT_NEAR(busy->invocations_per_instance_per_minute, 95 / 1.5 * 60 / 2, 1e-6);
+  clock_.Advance(seconds(3));  // out of the recent seconds, still in the window
+  EXPECT_NEAR(service_->GetVariantLoad("ep", "AllTraffic")->invocations_per_instance_per_minute,
+              95 / 9.5 * 60 / 2, 1e-6);
+  clock_.Advance(seconds(7));
   EXPECT_EQ(service_->GetVariantLoad("ep", "AllTraffic")->invocations_per_instance_per_minute, 0);
 
   EXPECT_EQ(service_->GetVariantLoad("ep", "Other").status().code(), StatusCode::kNotFound);

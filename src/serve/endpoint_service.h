@@ -169,10 +169,11 @@ class EndpointService {
   // the HTTP layer should not run it on an I/O thread. Lock-free.
   bool ServesInline(std::string_view endpoint) const;
 
-  // Load on one production variant, for the autoscaler: rates over the sliding load_window, so a
-  // load step is seen in seconds. concurrent_requests_per_instance is the larger of the window's
-  // mean in-flight count (Little's law over finished requests, held time included) and the
-  // in-flight plus held requests now. NotFound for an unknown endpoint or variant.
+  // Load on one production variant, for the autoscaler: the larger of the rates over the sliding
+  // load_window and over its last 2 s (RateWindow), so a load step is seen in a second or two.
+  // concurrent_requests_per_instance is the largest of those mean in-flight counts (Little's law
+  // over finished requests, held time included) and the in-flight plus held requests now. NotFound
+  // for an unknown endpoint or variant.
   Result<VariantLoad> GetVariantLoad(std::string_view endpoint, std::string_view variant) const;
   // Sets a variant's instance count live (the endpoint stays InService; new instances load in the
   // background and take traffic when ready; removed ones drain). Serialized with UpdateEndpoint

@@ -41,21 +41,34 @@ RateWindow::Rates RateWindow::Read(std::chrono::system_clock::time_point now) co
   const std::int64_t second = FloorDiv(ns, kSecond);
   // The window: the current (partial) second and the seconds_ - 1 full ones before it.
   const std::int64_t first = second - seconds_ + 1;
-  std::int64_t count = 0;
-  std::int64_t busy = 0;
+  const std::int64_t recent = std::min(seconds_, kRecentSeconds);
+  const std::int64_t first_recent = second - recent + 1;
+  std::int64_t count = 0, busy = 0, recent_count = 0, recent_busy = 0;
   for (std::int64_t i = 0; i <= seconds_; ++i) {
     const Bucket& b = ring_[static_cast<std::size_t>(i)];
     const std::int64_t s = b.second.load(std::memory_order_acquire);
     if (s < first || s > second)
       continue;
-    count += b.count.load(std::memory_order_relaxed);
-    busy += b.busy_ns.load(std::memory_order_relaxed);
+    const std::int64_t c = b.count.load(std::memory_order_relaxed);
+    const std::int64_t t = b.busy_ns.load(std::memory_order_relaxed);
+    count += c;
+    busy += t;
+    if (s >= first_recent) {
+      recent_count += c;
+      recent_busy += t;
+    }
   }
-  const double span_ns = static_cast<double>((seconds_ - 1) * kSecond + (ns - second * kSecond));
+  const std::int64_t partial_ns = ns - second * kSecond;
+  const double span_ns = static_cast<double>((seconds_ - 1) * kSecond + partial_ns);
+  const double recent_span_ns = static_cast<double>((recent - 1) * kSecond + partial_ns);
   Rates r;
   if (span_ns > 0) {
     r.per_second = static_cast<double>(count) * 1e9 / span_ns;
     r.mean_concurrency = static_cast<double>(busy) / span_ns;
+  }
+  if (recent_span_ns > 0) {
+    r.recent_per_second = static_cast<double>(recent_count) * 1e9 / recent_span_ns;
+    r.recent_mean_concurrency = static_cast<double>(recent_busy) / recent_span_ns;
   }
   return r;
 }

@@ -44,6 +44,26 @@ TEST(RateWindow, AStepInLoadShowsWithinSeconds) {
   // 300 requests over the 9 s + 0 s window span.
   EXPECT_NEAR(r.per_second, 300.0 / 9, 1e-9);
   EXPECT_NEAR(r.mean_concurrency, 300 * 0.020 / 9, 1e-9);
+  // The recent figure: the last full second (100 requests) over 1 s + 0 s: the step's own rate.
+  EXPECT_NEAR(r.recent_per_second, 100.0, 1e-9);
+  EXPECT_NEAR(r.recent_mean_concurrency, 100 * 0.020, 1e-9);
+}
+
+TEST(RateWindow, TheRecentRateSeesAStepInOneSecondAndForgetsItInTwo) {
+  RateWindow w(seconds(10));
+  auto now = kT0;
+  for (int i = 0; i < 1000; ++i)  // 1000 requests in the first second after idle
+    w.Record(now + milliseconds(i), milliseconds(1));
+  const RateWindow::Rates step = w.Read(now + milliseconds(1500));
+  EXPECT_NEAR(step.recent_per_second, 1000 / 1.5, 1e-9);  // the second and half of the next
+  EXPECT_NEAR(step.per_second, 1000 / 9.5, 1e-9);         // the window: a tenth of it
+  const RateWindow::Rates later = w.Read(now + seconds(2) + milliseconds(100));
+  EXPECT_EQ(later.recent_per_second, 0);  // out of the last two seconds
+  EXPECT_GT(later.per_second, 0);         // still in the window
+  RateWindow one(seconds(1));             // a one-second window: both figures are the same
+  one.Record(now, milliseconds(1));
+  const RateWindow::Rates r = one.Read(now + milliseconds(500));
+  EXPECT_EQ(r.per_second, r.recent_per_second);
 }
 
 TEST(RateWindow, OldRequestsLeaveTheWindow) {

@@ -1,6 +1,7 @@
 // VariantLoad: the load on one production variant as the autoscaler sees it
 // (EndpointService::GetVariantLoad). Rates come from a short sliding window (about 10 s,
-// EndpointServiceOptions::load_window) so a step in load shows within seconds, and are scaled to a
+// EndpointServiceOptions::load_window) and its last 2 s, whichever is larger, so a step in load
+// shows within a second or two, and are scaled to a
 // minute the way SageMaker's per-minute CloudWatch metrics are. Plain value.
 #pragma once
 
