@@ -29,11 +29,12 @@ test: build format-check
 # Benchmarks, side by side with the alternatives (see bench/README.md); results go to bench/results/.
 bench-build: configure
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DKILN_BUILD_BENCH=ON >/dev/null
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target kiln csv_bench predict_bench
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target kiln csv_bench predict_bench request_parse_bench
 
 bench: bench-build
 	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
 	@{ echo "uptime:$$(uptime)"; $(BUILD_DIR)/bench/predict_bench; } | tee bench/results/predict.txt
+	@{ echo "uptime:$$(uptime)"; $(BUILD_DIR)/bench/request_parse_bench; } | tee bench/results/request-parse.txt
 	@$(PY) bench/s3_bench.py --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/run_bench.py --quick --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/serve_bench.py --kiln $(BUILD_DIR)/kiln
@@ -42,6 +43,7 @@ bench: bench-build
 bench-full: bench-build
 	@$(BUILD_DIR)/bench/csv_bench | tee bench/results/csv-ingest.txt
 	@{ echo "uptime:$$(uptime)"; $(BUILD_DIR)/bench/predict_bench; } | tee bench/results/predict.txt
+	@{ echo "uptime:$$(uptime)"; $(BUILD_DIR)/bench/request_parse_bench; } | tee bench/results/request-parse.txt
 	@$(PY) bench/s3_bench.py --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/run_bench.py --full --kiln $(BUILD_DIR)/kiln
 	@$(PY) bench/serve_bench.py --kiln $(BUILD_DIR)/kiln

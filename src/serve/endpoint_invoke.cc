@@ -136,6 +136,7 @@ Result<InvokeResponse> EndpointService::InvokeOnce(const InvokeRequest& request,
   std::optional<LiveVariant::Lease> held(std::move(lease).value());
   // Per-thread scratch rows and outputs: after warm-up a request allocates nothing for them.
   thread_local Matrix rows;
+  thread_local JsonParser json;  // the float path's JSON parser (FieldRows holds its own)
   thread_local FieldRows fields;
   thread_local InputRows inputs;
   thread_local std::vector<double> values;
@@ -143,9 +144,9 @@ Result<InvokeResponse> EndpointService::InvokeOnce(const InvokeRequest& request,
   // A model reading categorical, datetime or text columns takes text fields, decoded here (the
   // client's errors) before predicting (the model's); the instances of a variant serve one model.
   const bool by_fields = first_predictor.reads_fields();
-  Status parsed = by_fields
-                      ? ParseFieldsInto(*in, request.body, first_predictor.num_features(), &fields)
-                      : ParseRowsInto(*in, request.body, first_predictor.num_features(), &rows);
+  Status parsed =
+      by_fields ? ParseFieldsInto(*in, request.body, first_predictor.num_features(), &fields)
+                : ParseRowsInto(*in, request.body, first_predictor.num_features(), &rows, &json);
   if (parsed.ok() && by_fields)
     parsed = first_predictor.DecodeFields(fields, &inputs);
   if (!parsed.ok())
