@@ -295,14 +295,19 @@ TEST(KilnModelPredictor, XgboostEnsemblesAreCompiledAndPredictAsKilnModelDoes) {
   EXPECT_EQ(Predict(*p, data.x), got);
 }
 
-TEST(KilnModelPredictor, OtherLearnersSayWhyTheyAreNotCompiledAndPredictRowsStillWorks) {
+TEST(KilnModelPredictor, KnnKMeansAndLinearModelsAreCompiledAndPredictRowsEqualsPredict) {
   TempDir dir;
   const auto data = MakeData(200, 3, 2, 26);
   auto p = Load({{"model.kiln", TrainKilnModel(data, "knn", 2, dir.path())}}, dir.path());
   ASSERT_NE(p, nullptr);
-  EXPECT_FALSE(p->compiled());
-  EXPECT_NE(p->Describe().find("not compiled: "), std::string::npos) << p->Describe();
+  EXPECT_TRUE(p->compiled()) << p->Describe();
+  EXPECT_NE(p->Describe().find("compiled: 1 knn model"), std::string::npos) << p->Describe();
   EXPECT_EQ(PredictRows(*p, data.x), Predict(*p, data.x));
+  auto kmeans = Load({{"model.kiln", TrainKilnModel(data, "kmeans", 0, dir.path())}}, dir.path());
+  ASSERT_NE(kmeans, nullptr);
+  EXPECT_NE(kmeans->Describe().find("compiled: k-means model"), std::string::npos)
+      << kmeans->Describe();
+  EXPECT_EQ(PredictRows(*kmeans, data.x), Predict(*kmeans, data.x));
   auto linear = Load({{"model.kiln", TrainKilnModel(data, "linear", 2, dir.path())}}, dir.path());
   ASSERT_NE(linear, nullptr);
   EXPECT_TRUE(linear->compiled()) << linear->Describe();
@@ -332,11 +337,12 @@ CsvRows ExampleRows(const std::string& name, std::size_t rows) {
   return out;
 }
 
-// model.kiln bytes of an automl-like ensemble on an example dataset.
+// model.kiln bytes of an automl-like ensemble on an example dataset (`params`: per member, see
+// TrainKilnEnsemble).
 std::string EnsembleBytes(const std::string& name, const std::vector<std::string>& algorithms,
-                          const std::string& dir) {
+                          const std::string& dir, const std::vector<HyperParams>& params = {}) {
   const KilnModel model =
-      infer_testing::TrainKilnEnsemble(infer_testing::ReadExample(name), algorithms);
+      infer_testing::TrainKilnEnsemble(infer_testing::ReadExample(name), algorithms, params);
   const std::string path = dir + "/" + name + ".kiln";
   EXPECT_TRUE(model.Save(path).ok());
   auto bytes = ReadFile(path);
@@ -371,17 +377,27 @@ std::vector<double> PredictFields(const Predictor& p, MediaType type, std::strin
 }
 
 // A model reading categorical columns takes CSV rows of strings (unseen levels and missing values
-// among them) and predicts what `kiln predict` predicts for the same lines, compiled or not.
+// among them) and predicts what `kiln predict` predicts for the same lines, compiled or not (a
+// knn member of more neighbours than CompiledKnn holds is not).
 TEST(KilnModelPredictor, CategoricalModelsReadTextFieldsAndPredictAsKilnPredictDoes) {
   TempDir dir;
   for (const bool compiled : {true, false}) {
     const std::vector<std::string> algorithms =
-        compiled ? std::vector<std::string>{"xgboost", "linear", "random_forest"}
+        compiled ? std::vector<std::string>{"xgboost", "linear", "random_forest", "knn"}
                  : std::vector<std::string>{"xgboost", "knn"};
-    auto p = Load({{"model.kiln", EnsembleBytes("adult", algorithms, dir.path())}}, dir.path());
+    const std::vector<HyperParams> params = {
+        {}, {}, {}, {{"n_neighbors", compiled ? "5" : "1025"}}};
+    auto p = Load({{"model.kiln",
+                    EnsembleBytes("adult", algorithms, dir.path(),
+                                  compiled ? params : std::vector<HyperParams>{{}, params[3]})}},
+                  dir.path());
     ASSERT_NE(p, nullptr);
     EXPECT_TRUE(p->reads_fields());
     EXPECT_EQ(p->compiled(), compiled) << p->Describe();
+    if (!compiled) {
+      EXPECT_NE(p->Describe().find("n_neighbors 1025 (at most 1024"), std::string::npos)
+          << p->Describe();
+    }
     EXPECT_NE(p->Describe().find("read as text fields"), std::string::npos) << p->Describe();
     EXPECT_EQ(p->num_features(), 14u);
     CsvRows rows = ExampleRows("adult", 300);
