@@ -3,7 +3,7 @@
 // linear encodings) and each bag model becomes compiled code: XGBoost models a CompiledForest
 // (numerical and categorical splits), linear and logistic models (one output, or one per class) a
 // dot product in double, random_forest and extra_trees models a CompiledCartForest, knn models a
-// CompiledKnn (exhaustive search over a feature-major copy of the training rows). A k-means or
+// CompiledKnn (the reference's one-query brute-force search on stack buffers). A k-means or
 // PCA model in place of the ensemble becomes a CompiledKMeans or CompiledProjection over its
 // pipeline. A row is predicted from decoded request values (InputRows: numbers and string views)
 // or, for models whose inputs are all plain numbers, from a row of floats, without a Table, a
