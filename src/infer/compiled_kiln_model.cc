@@ -303,15 +303,12 @@ void CompiledKilnModel::PredictTile(const float* features, std::size_t n, double
         }
         break;
       case PartKind::kCartForest:
+      case PartKind::kKnn:  // margins row by row
         for (std::size_t r = 0; r < n; ++r) {
-          part.cart.Margin(x + r * p.width, margin);
-          for (std::size_t o = 0; o < k; ++o)
-            acc[r * k + o] += part.weight * margin[o];
-        }
-        break;
-      case PartKind::kKnn:
-        for (std::size_t r = 0; r < n; ++r) {
-          part.knn.Margin(x + r * p.width, margin);
+          if (part.kind == PartKind::kKnn)
+            part.knn.Margin(x + r * p.width, margin);
+          else
+            part.cart.Margin(x + r * p.width, margin);
           for (std::size_t o = 0; o < k; ++o)
             acc[r * k + o] += part.weight * margin[o];
         }
@@ -319,12 +316,13 @@ void CompiledKilnModel::PredictTile(const float* features, std::size_t n, double
       // An unsupervised model is the only part and its outputs are the predictions (task_ is
       // regression: no link).
       case PartKind::kKMeans:
-        for (std::size_t r = 0; r < n; ++r)
-          part.kmeans.Transform(x + r * p.width, acc + r * k);
-        break;
       case PartKind::kProjection:
-        for (std::size_t r = 0; r < n; ++r)
-          part.projection.Transform(x + r * p.width, acc + r * k);
+        for (std::size_t r = 0; r < n; ++r) {
+          if (part.kind == PartKind::kKMeans)
+            part.kmeans.Transform(x + r * p.width, acc + r * k);
+          else
+            part.projection.Transform(x + r * p.width, acc + r * k);
+        }
         break;
     }
   }
