@@ -159,11 +159,9 @@ KilnModel TrainAdultEnsemble(Table* table) {
   return model;
 }
 
-// The automl-style rows: compiled string-row predict against KilnModel::Predict.
-void AutomlRows() {
-  Table table;
-  const KilnModel model = TrainAdultEnsemble(&table);
-  const std::string path = "/tmp/predict_bench-adult-" + std::to_string(::getpid()) + ".kiln";
+// `model` saved and loaded as an endpoint loads it; dies unless it is compiled.
+std::unique_ptr<KilnModelPredictor> Serve(const KilnModel& model, const std::string& what) {
+  const std::string path = "/tmp/predict_bench-" + std::to_string(::getpid()) + ".kiln";
   if (Status saved = model.Save(path); !saved.ok())
     Die(saved.ToString());
   Result<std::string> bytes = ReadFile(path);
@@ -173,9 +171,17 @@ void AutomlRows() {
   Result<std::unique_ptr<KilnModelPredictor>> loaded = KilnModelPredictor::Load(*bytes, "/tmp");
   if (!loaded.ok())
     Die(loaded.error().ToString());
-  const KilnModelPredictor& p = **loaded;
-  if (!p.compiled())
-    Die("the automl-style model was not compiled: " + p.Describe());
+  if (!(*loaded)->compiled())
+    Die(what + " was not compiled: " + (*loaded)->Describe());
+  return std::move(loaded).value();
+}
+
+// The automl-style rows: compiled string-row predict against KilnModel::Predict.
+void AutomlRows() {
+  Table table;
+  const KilnModel model = TrainAdultEnsemble(&table);
+  const std::unique_ptr<KilnModelPredictor> served = Serve(model, "the automl-style model");
+  const KilnModelPredictor& p = *served;
   // The rows as CSV lines of strings, as a client sends them (adult.csv's lines without the
   // target).
   Result<std::string> csv = ReadFile(std::string(KILN_SOURCE_DIR) + "/examples/data/adult.csv");
@@ -350,20 +356,8 @@ void NumericKilnRows(std::mt19937_64* rng) {
   double sink = 0;
   for (const auto& [what, algorithm, params] : models) {
     const KilnModel model = TrainNumericKiln(algorithm, params, train, y);
-    const std::string path =
-        "/tmp/predict_bench-" + algorithm + std::to_string(::getpid()) + ".kiln";
-    if (Status saved = model.Save(path); !saved.ok())
-      Die(saved.ToString());
-    Result<std::string> bytes = ReadFile(path);
-    std::remove(path.c_str());
-    if (!bytes.ok())
-      Die(bytes.error().ToString());
-    Result<std::unique_ptr<KilnModelPredictor>> loaded = KilnModelPredictor::Load(*bytes, "/tmp");
-    if (!loaded.ok())
-      Die(loaded.error().ToString());
-    const KilnModelPredictor& p = **loaded;
-    if (!p.compiled())
-      Die(std::string(what) + " was not compiled: " + p.Describe());
+    const std::unique_ptr<KilnModelPredictor> served = Serve(model, what);
+    const KilnModelPredictor& p = *served;
     const std::size_t k = static_cast<std::size_t>(p.output().outputs);
     InputRows inputs;
     auto reference = [&](std::size_t first, std::size_t rows, std::vector<double>* into) {
