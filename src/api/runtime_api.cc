@@ -59,6 +59,11 @@ HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::s
   in.content_type = request.Header("Content-Type").value_or("");
   in.accept = request.Header("Accept").value_or("");
   in.body = body;
+  if (const std::optional<std::string_view> b =
+          request.body != nullptr ? request.body->buffered() : std::nullopt;
+      b && b->data() == body.data() && b->size() == body.size()) {
+    in.body_padding = request.body->buffered_padding();  // the server's own buffer
+  }
   in.start = start;
   in.request_id = request.request_id;
   Result<InvokeResponse> out = service.Invoke(in);

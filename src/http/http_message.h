@@ -31,6 +31,10 @@ std::optional<std::string_view> FindHeader(const HttpHeaders& headers, std::stri
 // Pulls a request body. Read returns the next bytes (already freed of HTTP chunked framing), 0 at
 // the end. A connection that closes before the declared length is an IoError with reason
 // "IncompleteBody".
+// The readable bytes the server keeps after an inline request's body (simdjson's
+// SIMDJSON_PADDING).
+inline constexpr std::size_t kBufferedBodyPadding = 64;
+
 class BodyReader {
  public:
   virtual ~BodyReader() = default;
@@ -40,6 +44,10 @@ class BodyReader {
   // The whole body when the server already holds it in memory (requests served inline, see
   // HttpHandler::ServeInline), valid while the handler runs; nullopt when it must be Read.
   virtual std::optional<std::string_view> buffered() const { return std::nullopt; }
+  // How many readable bytes follow buffered()'s last byte in the server's buffer (their content is
+  // unspecified): kBufferedBodyPadding for inline requests, so a parser that reads in SIMD blocks
+  // past its input (simdjson) can read the body in place; 0 otherwise.
+  virtual std::size_t buffered_padding() const { return 0; }
 
   // Reads the rest of the body into a string. InvalidArgument with reason "EntityTooLarge" when it
   // exceeds `limit` bytes.

@@ -303,6 +303,7 @@ class InlineHandler final : public HttpHandler {
     thread << std::this_thread::get_id();
     r.SetHeader("X-Thread", thread.str());
     r.SetHeader("X-Buffered", req.body->buffered() ? "yes" : "no");
+    r.SetHeader("X-Padding", std::to_string(req.body->buffered_padding()));
     if (req.path == "/inline/throw")
       throw std::runtime_error("boom");
     if (req.path == "/inline/big") {
@@ -350,6 +351,25 @@ TEST_F(InlineServerTest, KeepAliveServesManyInlineRequestsOnOneConnection) {
     EXPECT_EQ(HeaderOf(head, "X-Buffered"), "yes");
     EXPECT_EQ(head.find("Connection: close"), std::string::npos);
     EXPECT_EQ(body, "POST /inline/k " + std::to_string(i));
+  }
+}
+
+TEST_F(InlineServerTest, AnInlineBodyHasReadablePaddingAfterItWhereverItEndsInTheBuffer) {
+  Start();
+  Client c(server_->port());
+  // Requests that end exactly at the first buffer's 16 KiB of input, just before and after it,
+  // and one that grows the buffer: each body is whole, and the padding after it is promised.
+  const std::string head = Post("/inline/pad", "");
+  for (std::size_t total :
+       {std::size_t{16384}, std::size_t{16383}, std::size_t{16385}, std::size_t{200000}}) {
+    std::string body(total - head.size() - (std::to_string(total).size() - 1), 'b');
+    const std::string request = Post("/inline/pad", body);
+    c.Send(request);
+    auto [h, b] = c.ReadResponse();
+    ASSERT_NE(h.find("200 OK"), std::string::npos) << total;
+    EXPECT_EQ(HeaderOf(h, "X-Buffered"), "yes");
+    EXPECT_EQ(HeaderOf(h, "X-Padding"), std::to_string(kBufferedBodyPadding));
+    EXPECT_EQ(b, "POST /inline/pad " + body) << request.size();
   }
 }
 

@@ -144,9 +144,10 @@ Result<InvokeResponse> EndpointService::InvokeOnce(const InvokeRequest& request,
   // A model reading categorical, datetime or text columns takes text fields, decoded here (the
   // client's errors) before predicting (the model's); the instances of a variant serve one model.
   const bool by_fields = first_predictor.reads_fields();
-  Status parsed =
-      by_fields ? ParseFieldsInto(*in, request.body, first_predictor.num_features(), &fields)
-                : ParseRowsInto(*in, request.body, first_predictor.num_features(), &rows, &json);
+  Status parsed = by_fields ? ParseFieldsInto(*in, request.body, first_predictor.num_features(),
+                                              &fields, request.body_padding)
+                            : ParseRowsInto(*in, request.body, first_predictor.num_features(),
+                                            &rows, &json, request.body_padding);
   if (parsed.ok() && by_fields)
     parsed = first_predictor.DecodeFields(fields, &inputs);
   if (!parsed.ok())

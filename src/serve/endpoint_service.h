@@ -127,6 +127,9 @@ struct InvokeRequest {
   // the epoch: when Invoke starts.
   std::chrono::steady_clock::time_point start{};
   std::string_view request_id;  // data capture's eventId; empty: one is made up
+  // Readable bytes after `body` in its buffer (HTTP's kBufferedBodyPadding for inline requests):
+  // with SIMDJSON_PADDING of them a JSON body is parsed in place, else it is copied first.
+  std::size_t body_padding = 0;
 };
 
 struct InvokeResponse {

@@ -190,13 +190,15 @@ class FieldSink final : public serve_internal::JsonRowSink {
   FieldRows& f_;
 };
 
-Status ParseJsonFields(bool lines, std::string_view body, std::size_t n, FieldRows& f) {
+Status ParseJsonFields(bool lines, std::string_view body, std::size_t n, FieldRows& f,
+                       std::size_t padding) {
   f.instances = !lines;
   f.scratch.reserve(body.size());  // unescaped text is never longer: views into it stay valid
   serve_internal::JsonRowOptions options;
   options.lines = lines;
   options.flat_strings = true;
   options.scratch = &f.scratch;
+  options.padding = padding;
   FieldSink sink(lines, n, f);
   RETURN_IF_ERROR(f.json.ForEachRow(body, options, sink));
   if (f.rows == 0)
@@ -212,7 +214,7 @@ std::string FieldRows::Where(std::size_t row, std::size_t col) const {
 }
 
 Status ParseFieldsInto(MediaType type, std::string_view body, std::size_t num_fields,
-                       FieldRows* out) {
+                       FieldRows* out, std::size_t body_padding) {
   out->rows = 0;
   out->cols = num_fields;
   out->fields.clear();  // keeps its capacity
@@ -227,7 +229,7 @@ Status ParseFieldsInto(MediaType type, std::string_view body, std::size_t num_fi
       return ParseCsvFields(body, num_fields, *out);
     case MediaType::kJson:
     case MediaType::kJsonLines:
-      return ParseJsonFields(type == MediaType::kJsonLines, body, num_fields, *out);
+      return ParseJsonFields(type == MediaType::kJsonLines, body, num_fields, *out, body_padding);
   }
   return Status::Internal("unknown media type");
 }

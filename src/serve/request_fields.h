@@ -52,7 +52,8 @@ struct FieldRows {
 };
 
 // Parses `body` into `out` (reusing its storage): rows of exactly `num_fields` fields.
+// `body_padding`: readable bytes after `body` in its buffer (request_payload.h's ParseRowsInto).
 Status ParseFieldsInto(MediaType type, std::string_view body, std::size_t num_fields,
-                       FieldRows* out);
+                       FieldRows* out, std::size_t body_padding = 0);
 
 }  // namespace kiln

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "common/file_util.h"
 #include "infer/input_rows.h"
@@ -134,6 +135,41 @@ TEST(JsonFields, NumbersKeepTheirTextAsSent) {
     EXPECT_TRUE(Inside(f.at(0, c), body)) << c;
   for (const char* bad : {"[01, 2]", "[1., 2]", "[2x, 1]", "[-, 1]", "[1e+, 1]"})
     EXPECT_NE(Error(MediaType::kJson, bad, 2).find("is not valid JSON"), std::string::npos) << bad;
+}
+
+TEST(JsonFields, ABodyWithPaddingAfterItIsReadInPlaceWhateverThePaddingHolds) {
+  // As an inline request's body sits in the server's buffer: followed by 64 readable bytes of
+  // anything (here digits, quotes and brackets that would change the parse if they were read as
+  // JSON).
+  const std::string row = R"({"instances": [["a\"b", 1.0, 12], ["x", -3e2, null]]})";
+  const std::string lines = "[\"a\", 1.0]\n[\"b\", 2]";
+  for (const auto& [type, body, cols] :
+       {std::tuple{MediaType::kJson, row, std::size_t{3}},
+        std::tuple{MediaType::kJsonLines, lines, std::size_t{2}}}) {
+    std::string buffer = body + std::string(64, '9');
+    for (std::size_t i = 0; i < 64; i += 4)
+      buffer[body.size() + i] = "\"]1,"[i / 4 % 4];
+    const std::string_view in_place(buffer.data(), body.size());
+    FieldRows padded, copied;
+    ASSERT_TRUE(ParseFieldsInto(type, in_place, cols, &padded, 64).ok());
+    EXPECT_EQ(padded.json.last_copied(), 0u);  // read where it is
+    ASSERT_TRUE(ParseFieldsInto(type, in_place, cols, &copied, 63).ok());
+    EXPECT_EQ(copied.json.last_copied(), body.size());  // too little padding: copied first
+    ASSERT_EQ(padded.rows, copied.rows);
+    for (std::size_t r = 0; r < padded.rows; ++r) {
+      for (std::size_t c = 0; c < cols; ++c) {
+        EXPECT_EQ(padded.at(r, c), copied.at(r, c)) << r << "," << c;
+        EXPECT_TRUE(padded.at(r, c).empty() || Inside(padded.at(r, c), in_place) ||
+                    Inside(padded.at(r, c), padded.scratch));
+      }
+    }
+  }
+  // Invalid JSON is found as such however the padding reads.
+  std::string buffer = std::string(R"({"instances": [[1, 2)") + std::string(64, ']');
+  FieldRows f;
+  const Status s = ParseFieldsInto(MediaType::kJson,
+                                   std::string_view(buffer.data(), buffer.size() - 64), 2, &f, 64);
+  EXPECT_NE(s.message().find("is not valid JSON"), std::string::npos) << s.ToString();
 }
 
 TEST(JsonFields, StringsAreViewsIntoTheBodyAndEscapedOnesAreUnescapedIntoScratch) {

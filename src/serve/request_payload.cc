@@ -127,9 +127,10 @@ class FloatSink final : public serve_internal::JsonRowSink {
 };
 
 Status ParseJsonRows(bool lines, std::string_view body, std::size_t num_features, Matrix& m,
-                     JsonParser& json) {
+                     JsonParser& json, std::size_t padding) {
   serve_internal::JsonRowOptions options;
   options.lines = lines;
+  options.padding = padding;
   options.numbers = true;
   FloatSink sink(lines, num_features, m);
   RETURN_IF_ERROR(json.ForEachRow(body, options, sink));
@@ -184,7 +185,7 @@ std::optional<MediaType> NegotiateAccept(std::string_view accept, MediaType requ
 }
 
 Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out,
-                     JsonParser* json) {
+                     JsonParser* json, std::size_t body_padding) {
   out->rows = 0;
   out->cols = num_features;
   out->values.clear();  // keeps its capacity
@@ -195,7 +196,8 @@ Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_feat
       return ParseCsv(body, num_features, *out);
     case MediaType::kJson:
     case MediaType::kJsonLines:
-      return ParseJsonRows(type == MediaType::kJsonLines, body, num_features, *out, *json);
+      return ParseJsonRows(type == MediaType::kJsonLines, body, num_features, *out, *json,
+                           body_padding);
   }
   return Status::Internal("unknown media type");
 }

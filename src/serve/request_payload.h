@@ -45,15 +45,16 @@ std::optional<MediaType> NegotiateAccept(std::string_view accept, MediaType requ
 
 // The rows of `body`, each of `num_features` values (see the header comment).
 Result<Matrix> ParseRows(MediaType type, std::string_view body, std::size_t num_features);
-// What reads JSON bodies (simdjson's parser and a padded copy of the body), kept per thread and
-// reused, so a warmed-up JSON request allocates nothing.
+// What reads JSON bodies (simdjson's parser, and a padded copy of bodies that have no padding after
+// them), kept per thread and reused, so a warmed-up JSON request allocates nothing.
 using JsonParser = serve_internal::JsonRowReader;
 
 // The same into `out`, reusing its storage and `json`'s (the serving hot path keeps one of each
-// per thread, so a request allocates no rows once it has warmed up). On error `out` holds a
-// partial parse.
+// per thread, so a request allocates no rows once it has warmed up). `body_padding`: readable
+// bytes after `body` in its buffer (JsonRowOptions::padding): with 64 a JSON body is read in
+// place, not copied. On error `out` holds a partial parse.
 Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out,
-                     JsonParser* json);
+                     JsonParser* json, std::size_t body_padding = 0);
 // As above with a JsonParser made for the call (a JSON body then allocates the parser's buffers).
 Status ParseRowsInto(MediaType type, std::string_view body, std::size_t num_features, Matrix* out);
 

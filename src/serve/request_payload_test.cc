@@ -218,6 +218,24 @@ TEST(JsonPayload, ASevenMegabyteBodyParsesAndTheParserIsReused) {
   EXPECT_EQ(m.at(1, 1), 6.1f);
 }
 
+TEST(JsonPayload, ABodyWithPaddingAfterItIsReadInPlace) {
+  const std::string body = R"({"instances": [[1.5, 2], [null, -3e2]]})";
+  std::string buffer = body + std::string(64, '7');  // readable bytes of anything after it
+  const std::string_view in_place(buffer.data(), body.size());
+  JsonParser json;
+  Matrix m;
+  ASSERT_TRUE(ParseRowsInto(MediaType::kJson, in_place, 2, &m, &json, 64).ok());
+  EXPECT_EQ(json.last_copied(), 0u);
+  ASSERT_EQ(m.rows, 2u);
+  EXPECT_EQ(m.values[0], 1.5f);
+  EXPECT_EQ(m.values[1], 2.0f);
+  EXPECT_TRUE(std::isnan(m.values[2]));
+  EXPECT_EQ(m.values[3], -300.0f);
+  ASSERT_TRUE(ParseRowsInto(MediaType::kJson, in_place, 2, &m, &json).ok());
+  EXPECT_EQ(json.last_copied(), body.size());  // no padding promised: copied first
+  EXPECT_EQ(m.values[3], -300.0f);
+}
+
 TEST(JsonPayload, TheObjectFormsFindTheirKeysInAnyOrder) {
   EXPECT_EQ(Rows(MediaType::kJson, R"({"id": 7, "features": [1, 2]})", 2).at(0, 1), 2.0f);
   EXPECT_EQ(Rows(MediaType::kJson, R"({"instances": [[1, 2]], "features": [3]})", 2).at(0, 0),

@@ -40,6 +40,7 @@ class InlineBodyReader final : public BodyReader {
   }
   bool done() const override { return read_ == body_.size(); }
   std::optional<std::string_view> buffered() const override { return body_; }
+  std::size_t buffered_padding() const override { return kBufferedBodyPadding; }
 
  private:
   std::string_view body_;
@@ -64,8 +65,11 @@ struct IoLoop::Connection {
   std::size_t slot = 0;  // index in connections_
   bool gone = false;     // closed or handed off; freed after the event batch
   std::string remote;
-  // Input bytes not consumed yet are in_[in_begin, in_end); in.size() is the buffer's capacity.
+  // Input bytes not consumed yet are in_[in_begin, in_end); the buffer holds in_capacity() bytes
+  // of input and kBufferedBodyPadding more that are never filled, so a body served inline always
+  // has that many readable bytes after it (BodyReader::buffered_padding).
   std::string in;
+  std::size_t in_capacity() const { return in.size() - kBufferedBodyPadding; }
   std::size_t in_begin = 0;
   std::size_t in_end = 0;
   // Response bytes not sent yet are out[out_sent, out.size()).
@@ -213,7 +217,7 @@ void IoLoop::Accept() {
     c->fd = fd;
     c->slot = connections_.size();
     c->remote = RemoteAddress(addr);
-    c->in.resize(kInitialBuffer);
+    c->in.resize(kInitialBuffer + kBufferedBodyPadding);
     c->last_activity = now_;
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
@@ -252,7 +256,7 @@ void IoLoop::ReadAndServe(Connection& c) {
       return;  // read again when the output drains (or never)
     if (c.in_begin == c.in_end)
       c.in_begin = c.in_end = 0;
-    if (c.in_end == c.in.size()) {
+    if (c.in_end == c.in_capacity()) {
       if (c.in_begin > 0) {
         std::memmove(c.in.data(), c.in.data() + c.in_begin, c.in_end - c.in_begin);
         c.in_end -= c.in_begin;
@@ -260,18 +264,18 @@ void IoLoop::ReadAndServe(Connection& c) {
       } else {
         // Full with one incomplete request: a head within header_limit or an inline body.
         const std::size_t max = options.header_limit + options.inline_body_limit;
-        std::size_t want = std::min(std::max(c.in.size() * 2, kInitialBuffer), max);
+        std::size_t want = std::min(std::max(c.in_capacity() * 2, kInitialBuffer), max);
         if (c.head_parsed)
           want =
               std::max(want, c.head.head_bytes + static_cast<std::size_t>(*c.head.content_length));
-        if (want <= c.in.size()) {
+        if (want <= c.in_capacity()) {
           Close(c);  // cannot happen: the parser refuses heads over header_limit
           return;
         }
-        c.in.resize(want);
+        c.in.resize(want + kBufferedBodyPadding);
       }
     }
-    const std::size_t room = c.in.size() - c.in_end;
+    const std::size_t room = c.in_capacity() - c.in_end;
     const ssize_t n = ::recv(c.fd, c.in.data() + c.in_end, room, 0);
     if (n > 0) {
       c.in_end += static_cast<std::size_t>(n);
@@ -348,8 +352,8 @@ bool IoLoop::ServeBuffered(Connection& c) {
     c.in_begin += need;
     c.head_parsed = false;
   }
-  if (c.in_begin == c.in_end && c.in.size() > kKeepCapacity) {
-    c.in.resize(kInitialBuffer);
+  if (c.in_begin == c.in_end && c.in_capacity() > kKeepCapacity) {
+    c.in.resize(kInitialBuffer + kBufferedBodyPadding);
     c.in.shrink_to_fit();
     c.in_begin = c.in_end = 0;
   }

@@ -523,15 +523,21 @@ Status JsonRowReader::ForEachRow(std::string_view body, const JsonRowOptions& op
   if (state_ == nullptr)
     state_ = std::make_unique<State>();
   State& s = *state_;
-  const std::size_t need = body.size() + kPadding;
-  if (s.copy_capacity < need) {
-    s.copy = std::make_unique_for_overwrite<char[]>(need);
-    s.copy_capacity = need;
+  const char* copy = body.data();  // read in place when the caller's buffer has the padding
+  const char* end = body.data() + body.size() + options.padding;
+  last_copied_ = 0;
+  if (options.padding < kPadding) {
+    last_copied_ = body.size();
+    const std::size_t need = body.size() + kPadding;
+    if (s.copy_capacity < need) {
+      s.copy = std::make_unique_for_overwrite<char[]>(need);
+      s.copy_capacity = need;
+    }
+    std::memcpy(s.copy.get(), body.data(), body.size());
+    std::memset(s.copy.get() + body.size(), ' ', kPadding);
+    copy = s.copy.get();
+    end = copy + need;
   }
-  std::memcpy(s.copy.get(), body.data(), body.size());
-  std::memset(s.copy.get() + body.size(), ' ', kPadding);
-  const char* copy = s.copy.get();
-  const char* end = copy + need;
   Walk walk(body, copy, options, sink);
   Status status;
   if (options.lines) {

@@ -4,10 +4,12 @@
 // and their messages ("instance 2: ...", "line 3 is not valid JSON: ..."); what a value becomes
 // is the sink's.
 //
-// simdjson reads SIMDJSON_PADDING bytes past its input, and a request body's buffer promises none
-// (the HTTP server's read buffer may end with the body; see docs/api.md), so the body is copied
-// into a padded buffer kept here. Values handed to the sink are views into the caller's body
-// (mapped back from the copy), or into the caller's scratch for strings with escapes.
+// simdjson reads up to SIMDJSON_PADDING bytes past its input (their content does not change the
+// parse). A body served inline by the HTTP server has that many readable bytes after it
+// (http_message.h's kBufferedBodyPadding; JsonRowOptions::padding says so) and is read in place;
+// any other body is copied into a padded buffer kept here first. Values handed to the sink are
+// views into the caller's body (mapped back from the copy), or into the caller's scratch for
+// strings with escapes.
 //
 // Thread-safety: a JsonRowReader belongs to one thread; it is reused across requests (a warmed-up
 // request allocates nothing), keeping at most kKeepCapacity of buffers between requests.
@@ -62,6 +64,10 @@ struct JsonRowOptions {
   // Where strings with escapes are unescaped (its capacity must hold the body's size, so views
   // into it stay valid); null: JsonValue::text is not set.
   std::string* scratch = nullptr;
+  // Readable bytes after the body in its buffer (their content is unspecified). With
+  // SIMDJSON_PADDING of them the body is read in place; with fewer it is copied into a padded
+  // buffer first.
+  std::size_t padding = 0;
 };
 
 // "instance <number>" (a JSON body) or "line <number>" (JSON Lines).
@@ -85,9 +91,13 @@ class JsonRowReader {
   // is. Does not check that there is a row.
   Status ForEachRow(std::string_view body, const JsonRowOptions& options, JsonRowSink& sink);
 
+  // Bytes of the last body copied into the padded buffer: 0 when it was read in place.
+  std::size_t last_copied() const { return last_copied_; }
+
  private:
   struct State;
   std::unique_ptr<State> state_;  // made on first use
+  std::size_t last_copied_ = 0;
 };
 
 }  // namespace kiln::serve_internal
