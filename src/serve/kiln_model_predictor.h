@@ -12,12 +12,13 @@
 // the predicted label, regressors the value, k-means its closest_cluster and distance_to_cluster,
 // PCA its projection.
 //
-// Ensembles of XGBoost (numerical and categorical splits), linear/logistic, random_forest and
-// extra_trees members behind any pipeline CompiledPipeline compiles are compiled at load
-// (infer/compiled_kiln_model.h) and checked against KilnModel::Predict on probe rows: predictions
-// then run with no Table, no library call and (PredictRows, PredictInputs) no allocation. Other
-// models (knn members, k-means, PCA) predict through KilnModel::Predict, fed a Table built from
-// the floats or decoded fields; Describe() says which path and why.
+// Every built-in model is compiled at load (infer/compiled_kiln_model.h): ensembles of XGBoost
+// (numerical and categorical splits), linear/logistic, random_forest, extra_trees and knn members
+// behind any pipeline CompiledPipeline compiles, and k-means and PCA models; the compiled model
+// is checked against KilnModel::Predict on probe rows. Predictions then run with no Table, no
+// library call and (PredictRows, PredictInputs) no allocation. What cannot be compiled (knn with
+// more than 1024 neighbours, a check that differs) predicts through KilnModel::Predict, fed a
+// Table built from the floats or decoded fields; Describe() says which path and why.
 //
 // Thread-safety: immutable after Load; Predict is safe from many threads (KilnModel::Predict is).
 #pragma once
