@@ -8,6 +8,7 @@
 #include <string>
 
 #include "learn/knn/knn_model.h"
+#include "learn/knn/knn_screening.h"
 
 namespace kiln {
 namespace {
@@ -15,18 +16,11 @@ namespace {
 using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using ConstMapF = Eigen::Map<const RowMatrixF>;
 
-constexpr std::size_t kTrainBlock = 1024;  // BruteForceIndex's training block
-constexpr std::size_t kMaxScreen = 2 * CompiledKnn::kMaxNeighbors + 8;
+constexpr std::size_t kTrainBlock = kScreenTrainBlock;  // BruteForceIndex's training block
+constexpr std::size_t kMaxScreen = 2 * CompiledKnn::kMaxNeighbors + 8;  // ScreenSize's largest
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-// BruteForceIndex's screening candidate, in its (score, index) order.
-struct Candidate {
-  float distance;
-  std::uint32_t index;
-  bool operator<(const Candidate& o) const {
-    return distance < o.distance || (distance == o.distance && index < o.index);
-  }
-};
+using Candidate = ScreenCandidate;  // BruteForceIndex's, in its (score, index) order
 
 // An exact re-ranked candidate, ordered as BruteForceIndex's (distance, index) pairs. Not a
 // std::pair, whose constructor would zero the whole stack array on every search.
@@ -92,7 +86,7 @@ Result<CompiledKnn> CompiledKnn::Compile(const KnnModel& model) {
 void CompiledKnn::Search(const float* q, std::uint32_t* index, double* distance) const {
   const std::size_t n = rows_;
   const std::size_t d = features_;
-  const std::size_t screen = std::min(n, 2 * k_ + 8);
+  const std::size_t screen = ScreenSize(k_, n);
   alignas(64) float score[kTrainBlock];
   // The `screen` best candidates by (score, index), NaN ranking as +inf: the set BruteForceIndex's
   // bounded heap keeps. Here a max-heap too, its worst replaced in place (one sift-down) by a

@@ -9,6 +9,8 @@
 #include <limits>
 #include <thread>
 
+#include "learn/knn/knn_screening.h"
+
 namespace kiln {
 namespace {
 
@@ -16,17 +18,10 @@ using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 using ConstMapF = Eigen::Map<const RowMatrixF>;
 
 constexpr std::size_t kQueryBlock = 256;
-constexpr std::size_t kTrainBlock = 1024;
+constexpr std::size_t kTrainBlock = kScreenTrainBlock;
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-// A screening candidate; ordered by (distance, index) so selection is deterministic.
-struct Candidate {
-  float distance;
-  std::uint32_t index;
-  bool operator<(const Candidate& o) const {
-    return distance < o.distance || (distance == o.distance && index < o.index);
-  }
-};
+using Candidate = ScreenCandidate;
 
 // Per-thread scratch space, allocated once per Search call and thread.
 struct Workspace {
@@ -78,7 +73,7 @@ void BruteForceIndex::Search(const Matrix& queries, int k, int num_threads,
   const std::size_t n = train_.rows;
   const std::size_t d = train_.cols;
   const std::size_t kk = static_cast<std::size_t>(k);
-  const std::size_t screen = std::min(n, 2 * kk + 8);
+  const std::size_t screen = ScreenSize(kk, n);
   indices->resize(queries.rows * kk);
   distances->resize(queries.rows * kk);
   const std::size_t num_blocks = (queries.rows + kQueryBlock - 1) / kQueryBlock;
