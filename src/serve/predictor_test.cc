@@ -19,6 +19,7 @@ namespace {
 
 using serve_testing::BoosterPredict;
 using serve_testing::MakeData;
+using serve_testing::PredictFields;
 using serve_testing::TempDir;
 using serve_testing::TrainBooster;
 using serve_testing::TrainKilnModel;
@@ -361,19 +362,6 @@ std::vector<double> KilnPredict(const std::string& model_path, const CsvRows& ro
   const Result<Predictions> pred = model->Predict(*table);
   EXPECT_TRUE(pred.ok()) << pred.status().ToString();
   return pred.ok() ? pred->output : std::vector<double>();
-}
-
-std::vector<double> PredictFields(const Predictor& p, MediaType type, std::string_view body) {
-  FieldRows fields;
-  InputRows inputs;
-  Status s = ParseFieldsInto(type, body, p.num_features(), &fields);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  s = p.DecodeFields(fields, &inputs);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  std::vector<double> out(inputs.rows * static_cast<std::size_t>(p.output().outputs));
-  s = p.PredictInputs(inputs, out);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return out;
 }
 
 // A model reading categorical columns takes CSV rows of strings (unseen levels and missing values

@@ -285,16 +285,7 @@ TEST(JsonFields, TrueAndNumbersPredictAsTheirCsvCellsDo) {
   const Predictor& p = **predictor;
   ASSERT_TRUE(p.reads_fields());
   const auto predict = [&](MediaType type, std::string_view body) {
-    FieldRows fields;
-    InputRows inputs;
-    Status s = ParseFieldsInto(type, body, 3, &fields);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    s = p.DecodeFields(fields, &inputs);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    std::vector<double> out(inputs.rows * static_cast<std::size_t>(p.output().outputs));
-    s = p.PredictInputs(inputs, out);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return out;
+    return serve_testing::PredictFields(p, type, body);
   };
   const std::vector<double> from_csv =
       predict(MediaType::kCsv, "3,True,1.0\n3,False,1.0\n3,True,x\n5,TRUE,2.5\n");

@@ -10,9 +10,11 @@
 #include "common/digest.h"
 #include "common/file_util.h"
 #include "features/feature_pipeline.h"
+#include "infer/input_rows.h"
 #include "learn/registry.h"
 #include "learn/unsupervised/unsupervised_model.h"
 #include "model/kiln_model.h"
+#include "serve/request_fields.h"
 #include "table/table.h"
 
 namespace kiln::serve_testing {
@@ -261,6 +263,19 @@ void CreateModelAndConfig(EndpointService& service, const std::string& model,
   c.variants.push_back(v);
   auto made = service.CreateEndpointConfig(c);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
+}
+
+std::vector<double> PredictFields(const Predictor& p, MediaType type, std::string_view body) {
+  FieldRows fields;
+  InputRows inputs;
+  Status s = ParseFieldsInto(type, body, p.num_features(), &fields);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  s = p.DecodeFields(fields, &inputs);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  std::vector<double> out(inputs.rows * static_cast<std::size_t>(p.output().outputs));
+  s = p.PredictInputs(inputs, out);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
 }
 
 }  // namespace kiln::serve_testing

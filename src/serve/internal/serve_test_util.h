@@ -16,6 +16,8 @@
 #include "learn/xgboost/xgboost_handles.h"
 #include "meta/database.h"
 #include "serve/endpoint_service.h"
+#include "serve/predictor.h"
+#include "serve/request_payload.h"
 #include "store/object_store.h"
 
 namespace kiln::serve_testing {
@@ -66,6 +68,10 @@ std::string TrainKilnModel(const TinyData& data, const std::string& algorithm, i
 
 // "1.5,2,3\n..." : the rows of `x` as CSV.
 std::string ToCsv(const Matrix& x);
+
+// `body` parsed into text fields, decoded and predicted by `p` as InvokeEndpoint does for a model
+// that reads fields; each step is EXPECTed to succeed.
+std::vector<double> PredictFields(const Predictor& p, MediaType type, std::string_view body);
 
 // A metadata database and object store in a temp dir, with a bucket "models".
 class ServeEnv {
