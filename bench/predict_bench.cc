@@ -29,6 +29,7 @@
 #include "common/file_util.h"
 #include "infer/input_rows.h"
 #include "infer/xgboost_forest.h"
+#include "learn/knn/knn_model.h"
 #include "learn/matrix.h"
 #include "learn/registry.h"
 #include "learn/unsupervised/unsupervised_model.h"
@@ -423,6 +424,11 @@ void NumericKilnRows(std::mt19937_64* rng) {
                   compiled_single.best * 1e6, key.c_str(), model_single.best * 1e6);
     summary += line;
   }
+  std::printf(
+      "(compiled models predict on one thread, as an endpoint's I/O thread does; "
+      "KilnModel::Predict's knn batches search on %d threads, k-means and PCA batches use "
+      "one Eigen matrix product)\n",
+      KnnModel::kPredictThreads);
   std::printf("\nmax |compiled - KilnModel::Predict| (batch and single rows): %.3g (sink %.1f)\n",
               max_diff, sink);
   std::printf("%s max_diff=%.3g\n", summary.c_str(), max_diff);
