@@ -1,5 +1,6 @@
 #include "api/runtime_api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,54 @@ HttpResponse ModelError(int original_status, const std::string& message,
   return r;
 }
 
+// SageMaker's wording for a header member that breaks its constraint.
+std::string Constraint(std::string_view member, std::string_view value, std::string_view rule) {
+  std::string shown(value.substr(0, 80));
+  return "1 validation error detected: Value '" + shown + "' at '" + std::string(member) +
+         "' failed to satisfy constraint: " + std::string(rule);
+}
+
+// The optional InvokeEndpoint headers other than TargetVariant: InferenceId (kept for data
+// capture), CustomAttributes (accepted; built-in models take no attributes), and the members for
+// kinds of endpoint Kiln does not run (multi-model, multi-container direct invocation, Clarify
+// explanations), refused with what they are for. Returns the error message, or "" when fine.
+std::string CheckOptionalHeaders(const HttpRequest& request, std::string_view endpoint,
+                                 InvokeRequest* in) {
+  if (std::optional<std::string_view> id = request.Header("X-Amzn-SageMaker-Inference-Id")) {
+    if (id->empty() || id->size() > 64)
+      return Constraint("inferenceId", *id, "Member must have length between 1 and 64");
+    const bool printable = std::all_of(id->begin(), id->end(), [](char c) {
+      return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+    });
+    if (!printable || id->front() == ' ')
+      return Constraint("inferenceId", *id,
+                        "Member must satisfy regular expression pattern: \\A\\S[\\p{Print}]*\\z");
+    in->inference_id = *id;
+  }
+  if (std::optional<std::string_view> a = request.Header("X-Amzn-SageMaker-Custom-Attributes")) {
+    if (a->size() > 1024)
+      return Constraint("customAttributes", a->substr(0, 16),
+                        "Member must have length less than or equal to 1024");
+    if (!std::all_of(a->begin(), a->end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+      return Constraint("customAttributes", *a,
+                        "Member must satisfy regular expression pattern: \\p{ASCII}*");
+  }
+  const std::string name(endpoint);
+  if (request.Header("X-Amzn-SageMaker-Target-Model"))
+    return "TargetModel is for multi-model endpoints; endpoint " + name +
+           " serves one model per production variant (pin a variant with TargetVariant)";
+  if (request.Header("X-Amzn-SageMaker-Target-Container-Hostname"))
+    return "TargetContainerHostname is for multi-container endpoints with direct invocation; "
+           "endpoint " +
+           name + " serves one container per production variant";
+  if (request.Header("X-Amzn-SageMaker-Enable-Explanations"))
+    return "EnableExplanations needs an endpoint config with an ExplainerConfig (SageMaker "
+           "Clarify online explainability), which Kiln does not run; explain a model with "
+           "`kiln explain`";
+  return "";
+}
+
 HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::string_view body,
                     std::chrono::steady_clock::time_point start) {
   std::string_view path = request.path;
@@ -66,6 +115,8 @@ HttpResponse Invoke(EndpointService& service, const HttpRequest& request, std::s
   }
   in.start = start;
   in.request_id = request.request_id;
+  if (const std::string bad = CheckOptionalHeaders(request, endpoint, &in); !bad.empty())
+    return ValidationError(bad, request);
   Result<InvokeResponse> out = service.Invoke(in);
   if (!out.ok()) {
     const Status& e = out.error();

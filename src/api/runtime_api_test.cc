@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "serve/endpoint_service.h"
 #include "serve/internal/serve_test_util.h"
@@ -98,6 +99,29 @@ TEST_F(RuntimeApiTest, EmptyBodiesAndNonNumbersAreValidationErrorsAndServingGoes
   EXPECT_NE(json::parse(r.body)["message"].get<std::string>().find("not a number"),
             std::string::npos);
   EXPECT_EQ(Post("ep", "0.1,0.2,0.3", {{"Content-Type", "text/csv"}}).status, 200);
+}
+
+TEST_F(RuntimeApiTest, OptionalHeadersAreCheckedAndUnsupportedKindsOfEndpointRefused) {
+  const std::string row = "0.1,0.2,0.3\n";
+  const auto post = [&](const char* header, std::string value) {
+    return Post("ep", row, {{"Content-Type", "text/csv"}, {header, std::move(value)}});
+  };
+  EXPECT_EQ(post("X-Amzn-SageMaker-Inference-Id", "order-42").status, 200);
+  EXPECT_EQ(post("X-Amzn-SageMaker-Custom-Attributes", "trace=1;c=2").status, 200);
+  for (const auto& [header, value, words] :
+       {std::tuple{"X-Amzn-SageMaker-Inference-Id", std::string(65, 'a'), "inferenceId"},
+        std::tuple{"X-Amzn-SageMaker-Inference-Id", std::string(" lead"), "inferenceId"},
+        std::tuple{"X-Amzn-SageMaker-Custom-Attributes", std::string(1025, 'a'),
+                   "customAttributes"},
+        std::tuple{"X-Amzn-SageMaker-Target-Model", std::string("m1.tar.gz"), "multi-model"},
+        std::tuple{"X-Amzn-SageMaker-Target-Container-Hostname", std::string("c1"),
+                   "multi-container"},
+        std::tuple{"X-Amzn-SageMaker-Enable-Explanations", std::string("`true`"), "Clarify"}}) {
+    const HttpResponse r = post(header, value);
+    EXPECT_EQ(r.status, 400) << header;
+    EXPECT_NE(r.body.find("ValidationError"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find(words), std::string::npos) << r.body;
+  }
 }
 
 TEST_F(RuntimeApiTest, MetricsAreServedAsPrometheusTextAndJson) {

@@ -82,9 +82,10 @@ std::string CaptureRecordJson(const CaptureEvent& e) {
   char when[80];
   std::snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  json record = {{"captureData", data},
-                 {"eventMetadata", {{"eventId", e.event_id}, {"inferenceTime", when}}},
-                 {"eventVersion", "0"}};
+  json metadata = {{"eventId", e.event_id}, {"inferenceTime", when}};
+  if (!e.inference_id.empty())
+    metadata["inferenceId"] = e.inference_id;  // SageMaker's key; Model Monitor joins on it
+  json record = {{"captureData", data}, {"eventMetadata", metadata}, {"eventVersion", "0"}};
   return record.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

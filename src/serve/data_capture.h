@@ -37,6 +37,7 @@ struct CaptureEvent {
   std::string variant;
   std::int64_t time_ms = 0;  // inference time, unix ms
   std::string event_id;
+  std::string inference_id;  // the request's InferenceId; empty: none
   bool has_input = false;
   std::string input_type;
   std::string input_encoding;  // "CSV", "JSON" or "BASE64"

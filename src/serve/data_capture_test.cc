@@ -51,6 +51,10 @@ TEST(DataCapture, RecordsAreSageMakersFormat) {
   EXPECT_EQ(j["eventMetadata"]["eventId"], "rid-1");
   EXPECT_EQ(j["eventMetadata"]["inferenceTime"], "2027-01-15T08:00:00Z");
   EXPECT_EQ(j["eventVersion"], "0");
+  EXPECT_FALSE(j["eventMetadata"].contains("inferenceId"));  // none sent
+  e.inference_id = "order-42";
+  EXPECT_EQ(nlohmann::json::parse(CaptureRecordJson(e))["eventMetadata"]["inferenceId"],
+            "order-42");
   e.has_output = false;
   EXPECT_FALSE(
       nlohmann::json::parse(CaptureRecordJson(e))["captureData"].contains("endpointOutput"));

@@ -199,6 +199,7 @@ void EndpointService::Capture(const Deployment& deployment, const VariantDeploym
   e.event_id = !request.request_id.empty()
                    ? std::string(request.request_id)
                    : "kiln-" + std::to_string(event_ids_.fetch_add(1, std::memory_order_relaxed));
+  e.inference_id = std::string(request.inference_id);
   if (spec.capture_input) {
     e.has_input = true;
     e.input_type = std::string(request.content_type);

@@ -126,7 +126,8 @@ struct InvokeRequest {
   // When the runtime API started on the request (overhead latency = now - start - model time);
   // the epoch: when Invoke starts.
   std::chrono::steady_clock::time_point start{};
-  std::string_view request_id;  // data capture's eventId; empty: one is made up
+  std::string_view request_id;    // data capture's eventId; empty: one is made up
+  std::string_view inference_id;  // X-Amzn-SageMaker-Inference-Id: data capture's inferenceId
   // Readable bytes after `body` in its buffer (HTTP's kBufferedBodyPadding for inline requests):
   // with SIMDJSON_PADDING of them a JSON body is parsed in place, else it is copied first.
   std::size_t body_padding = 0;

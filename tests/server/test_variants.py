@@ -302,7 +302,9 @@ def test_data_capture_writes_sampled_requests_to_the_store(server, sm, runtime, 
     assert summary["EnableCapture"] and summary["CaptureStatus"] == "Started"
     assert summary["CurrentSamplingPercentage"] == 100
     assert summary["DestinationS3Uri"] == f"s3://{CAPTURE_BUCKET}/datacapture"
-    outputs = [invoke(runtime, "vcap-dc", f"0.{i},0.2,0.3,0.4")["Body"].read().decode()
+    # InferenceId (what Model Monitor joins ground truth on) is recorded with the event.
+    outputs = [invoke(runtime, "vcap-dc", f"0.{i},0.2,0.3,0.4",
+                      **({"InferenceId": "order-3"} if i == 3 else {}))["Body"].read().decode()
                for i in range(5)]
     s3 = server.client("s3")
     deadline = time.time() + 15  # flushed at least every 2 s
@@ -326,6 +328,8 @@ def test_data_capture_writes_sampled_requests_to_the_store(server, sm, runtime, 
         "encoding": "CSV"}
     out = first["captureData"]["endpointOutput"]
     assert out["mode"] == "OUTPUT" and out["encoding"] == "CSV" and out["data"] == outputs[0]
+    assert "inferenceId" not in first["eventMetadata"]
+    assert records[3]["eventMetadata"]["inferenceId"] == "order-3"
 
     with pytest.raises(ClientError) as e:
         sm.create_endpoint_config(EndpointConfigName="dc-bad", ProductionVariants=[
