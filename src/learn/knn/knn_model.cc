@@ -6,12 +6,13 @@
 #include <cmath>
 #include <cstring>
 
+#include "learn/model_file_format.h"
+
 namespace kiln {
 namespace {
 
-constexpr char kMagic[4] = {'K', 'K', 'N', 'N'};
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kHeaderSize = 32;
+constexpr ModelFileFormat kFormat{"knn model", "KKNN", 1, 32};
+constexpr std::size_t kHeaderSize = kFormat.header_size;
 
 void PutLe(std::uint64_t v, int size, std::string* out) {
   for (int i = 0; i < size; ++i)
@@ -53,7 +54,7 @@ void GetF32s(std::string_view bytes, std::size_t offset, std::span<float> out) {
   }
 }
 
-Status Corrupt(const std::string& what) { return Status::Corruption("knn model: " + what); }
+Status Corrupt(const std::string& what) { return kFormat.Corrupt(what); }
 
 }  // namespace
 
@@ -142,9 +143,9 @@ std::map<std::string, std::string> KnnModel::Info() const {
 
 Result<std::string> KnnModel::Serialize() const {
   const Matrix& train = index_.train();
-  std::string out(kMagic, sizeof(kMagic));
+  std::string out(kFormat.magic);
   out.reserve(kHeaderSize + 4 * (train.values.size() + 2 * train.rows));
-  PutLe(kVersion, 4, &out);
+  PutLe(kFormat.version, 4, &out);
   out.push_back(static_cast<char>(task_));
   out.push_back(static_cast<char>(settings_.distance_weights ? 1 : 0));
   out.push_back(static_cast<char>(settings_.p));
@@ -161,17 +162,7 @@ Result<std::string> KnnModel::Serialize() const {
 
 Result<std::unique_ptr<KnnModel>> KnnModel::Load(std::string_view bytes, Task task,
                                                  int num_classes) {
-  if (bytes.size() < kHeaderSize) {
-    return Corrupt("truncated: " + std::to_string(bytes.size()) + " bytes, header needs " +
-                   std::to_string(kHeaderSize));
-  }
-  if (std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
-    return Corrupt("bad magic");
-  const auto version = GetLe(bytes, 4, 4);
-  if (version != kVersion) {
-    return Corrupt("unsupported version " + std::to_string(version) + "; this build reads " +
-                   std::to_string(kVersion));
-  }
+  RETURN_IF_ERROR(kFormat.CheckHeader(bytes));
   const auto stored_task = static_cast<unsigned char>(bytes[8]);
   if (stored_task > static_cast<unsigned char>(Task::kRegression))
     return Corrupt("bad task code " + std::to_string(stored_task));
@@ -201,11 +192,7 @@ Result<std::unique_ptr<KnnModel>> KnnModel::Load(std::string_view bytes, Task ta
     return Corrupt("bad dimensions: rows " + std::to_string(rows) + ", cols " +
                    std::to_string(cols) + ", n_neighbors " + std::to_string(k));
   }
-  const std::uint64_t expected = kHeaderSize + 4 * (rows * cols + 2 * rows);
-  if (bytes.size() != expected) {
-    return Corrupt("size " + std::to_string(bytes.size()) + " bytes, expected " +
-                   std::to_string(expected) + " (truncated or trailing data)");
-  }
+  RETURN_IF_ERROR(kFormat.CheckSize(bytes, kHeaderSize + 4 * (rows * cols + 2 * rows)));
   Matrix train(rows, cols);
   std::vector<float> labels(rows);
   std::vector<float> row_weights(rows);

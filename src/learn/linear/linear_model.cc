@@ -5,16 +5,15 @@
 #include <cassert>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 #include "common/number_format.h"
+#include "learn/model_file_format.h"
 
 namespace kiln {
 namespace {
 
-constexpr char kMagic[4] = {'K', 'L', 'I', 'N'};
-constexpr std::uint32_t kVersion = 2;
-constexpr std::size_t kHeaderSize = 36;
+constexpr ModelFileFormat kFormat{"linear model", "KLIN", 2, 36, " (retrain the model)"};
+constexpr std::size_t kHeaderSize = kFormat.header_size;
 
 void PutU32(std::uint32_t v, std::string* out) {
   for (int i = 0; i < 4; ++i)
@@ -36,7 +35,7 @@ double GetF64(std::string_view bytes, std::size_t offset) {
   return std::bit_cast<double>(GetLe(bytes, offset, 8));
 }
 
-Status Corrupt(const std::string& what) { return Status::Corruption("linear model: " + what); }
+Status Corrupt(const std::string& what) { return kFormat.Corrupt(what); }
 
 }  // namespace
 
@@ -133,10 +132,10 @@ std::map<std::string, std::string> LinearModel::Info() const {
 }
 
 Result<std::string> LinearModel::Serialize() const {
-  std::string out(kMagic, sizeof(kMagic));
+  std::string out(kFormat.magic);
   out.reserve(kHeaderSize +
               8 * (coefficients_.size() + intercepts_.size() + feature_means_.size()));
-  PutU32(kVersion, &out);
+  PutU32(kFormat.version, &out);
   out.push_back(static_cast<char>(task_));
   out.push_back(static_cast<char>(summary_.stop));
   out.append(2, '\0');
@@ -156,17 +155,7 @@ Result<std::string> LinearModel::Serialize() const {
 
 Result<std::unique_ptr<LinearModel>> LinearModel::Load(std::string_view bytes, Task task,
                                                        int num_classes) {
-  if (bytes.size() < kHeaderSize) {
-    return Corrupt("truncated: " + std::to_string(bytes.size()) + " bytes, header needs " +
-                   std::to_string(kHeaderSize));
-  }
-  if (std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
-    return Corrupt("bad magic");
-  const auto version = GetLe(bytes, 4, 4);
-  if (version != kVersion) {
-    return Corrupt("unsupported version " + std::to_string(version) + "; this build reads " +
-                   std::to_string(kVersion) + " (retrain the model)");
-  }
+  RETURN_IF_ERROR(kFormat.CheckHeader(bytes));
   const auto stored_task = static_cast<unsigned char>(bytes[8]);
   const auto stop = static_cast<unsigned char>(bytes[9]);
   if (stored_task > static_cast<unsigned char>(Task::kRegression)) {
@@ -197,10 +186,7 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Load(std::string_view bytes, T
   if (features > (1u << 30) || iterations > (1u << 31) - 1)
     return Corrupt("bad dimensions");
   const std::uint64_t doubles = outputs * features + outputs + features;
-  if (bytes.size() != kHeaderSize + 8 * doubles) {
-    return Corrupt("size " + std::to_string(bytes.size()) + " bytes, expected " +
-                   std::to_string(kHeaderSize + 8 * doubles) + " (truncated or trailing data)");
-  }
+  RETURN_IF_ERROR(kFormat.CheckSize(bytes, kHeaderSize + 8 * doubles));
   std::vector<double> values(doubles);
   for (std::size_t i = 0; i < doubles; ++i) {
     values[i] = GetF64(bytes, kHeaderSize + 8 * i);

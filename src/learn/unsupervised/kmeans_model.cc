@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/number_format.h"
+#include "learn/model_file_format.h"
 #include "learn/unsupervised/internal/byte_codec.h"
 
 namespace kiln {
@@ -12,11 +13,9 @@ namespace {
 using unsupervised_internal::ByteReader;
 using unsupervised_internal::ByteWriter;
 
-constexpr std::string_view kMagic = "KKMN";
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kHeaderSize = 28;
+constexpr ModelFileFormat kFormat{"kmeans model", "KKMN", 1, 28};
 
-Status Corrupt(const std::string& what) { return Status::Corruption("kmeans model: " + what); }
+Status Corrupt(const std::string& what) { return kFormat.Corrupt(what); }
 
 }  // namespace
 
@@ -43,8 +42,8 @@ std::map<std::string, std::string> KMeansModel::Info() const {
 
 Result<std::string> KMeansModel::Serialize() const {
   ByteWriter w;
-  w.Bytes(kMagic);
-  w.U32(kVersion);
+  w.Bytes(kFormat.magic);
+  w.U32(kFormat.version);
   w.U32(static_cast<std::uint32_t>(k()));
   w.U32(static_cast<std::uint32_t>(dims()));
   w.U32(static_cast<std::uint32_t>(iterations_));
@@ -55,28 +54,15 @@ Result<std::string> KMeansModel::Serialize() const {
 }
 
 Result<std::unique_ptr<KMeansModel>> KMeansModel::Load(std::string_view bytes) {
-  if (bytes.size() < kHeaderSize) {
-    return Corrupt("truncated: " + std::to_string(bytes.size()) + " bytes, header needs " +
-                   std::to_string(kHeaderSize));
-  }
-  ByteReader r(bytes);
-  if (r.Bytes(4) != kMagic)
-    return Corrupt("bad magic");
-  const std::uint32_t version = r.U32();
-  if (version != kVersion) {
-    return Corrupt("unsupported version " + std::to_string(version) + "; this build reads " +
-                   std::to_string(kVersion));
-  }
+  RETURN_IF_ERROR(kFormat.CheckHeader(bytes));
+  ByteReader r(bytes.substr(ModelFileFormat::kPrefixSize));
   const std::uint64_t k = r.U32();
   const std::uint64_t dims = r.U32();
   const std::uint32_t iterations = r.U32();
   const double inertia = r.F64();
   if (k == 0 || dims == 0 || k * dims > r.remaining() / 8)
     return Corrupt("bad dimensions: k " + std::to_string(k) + ", dims " + std::to_string(dims));
-  if (r.remaining() != 8 * k * dims) {
-    return Corrupt("size " + std::to_string(bytes.size()) + " bytes, expected " +
-                   std::to_string(kHeaderSize + 8 * k * dims) + " (truncated or trailing data)");
-  }
+  RETURN_IF_ERROR(kFormat.CheckSize(bytes, kFormat.header_size + 8 * k * dims));
   if (iterations > 0x7fffffff || !std::isfinite(inertia) || inertia < 0)
     return Corrupt("bad iterations or inertia");
   std::vector<double> centers(k * dims);

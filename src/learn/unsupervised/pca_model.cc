@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/number_format.h"
+#include "learn/model_file_format.h"
 #include "learn/unsupervised/internal/byte_codec.h"
 
 namespace kiln {
@@ -12,11 +13,9 @@ namespace {
 using unsupervised_internal::ByteReader;
 using unsupervised_internal::ByteWriter;
 
-constexpr std::string_view kMagic = "KPCA";
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kHeaderSize = 28;
+constexpr ModelFileFormat kFormat{"pca model", "KPCA", 1, 28};
 
-Status Corrupt(const std::string& what) { return Status::Corruption("pca model: " + what); }
+Status Corrupt(const std::string& what) { return kFormat.Corrupt(what); }
 
 }  // namespace
 
@@ -72,8 +71,8 @@ std::map<std::string, std::string> PcaModel::Info() const {
 
 Result<std::string> PcaModel::Serialize() const {
   ByteWriter w;
-  w.Bytes(kMagic);
-  w.U32(kVersion);
+  w.Bytes(kFormat.magic);
+  w.U32(kFormat.version);
   w.U8(s_.subtract_mean ? 1 : 0);
   w.U8(s_.randomized ? 1 : 0);
   w.U8(0);
@@ -91,18 +90,8 @@ Result<std::string> PcaModel::Serialize() const {
 }
 
 Result<std::unique_ptr<PcaModel>> PcaModel::Load(std::string_view bytes) {
-  if (bytes.size() < kHeaderSize) {
-    return Corrupt("truncated: " + std::to_string(bytes.size()) + " bytes, header needs " +
-                   std::to_string(kHeaderSize));
-  }
-  ByteReader r(bytes);
-  if (r.Bytes(4) != kMagic)
-    return Corrupt("bad magic");
-  const std::uint32_t version = r.U32();
-  if (version != kVersion) {
-    return Corrupt("unsupported version " + std::to_string(version) + "; this build reads " +
-                   std::to_string(kVersion));
-  }
+  RETURN_IF_ERROR(kFormat.CheckHeader(bytes));
+  ByteReader r(bytes.substr(ModelFileFormat::kPrefixSize));
   State s;
   const std::uint8_t subtract = r.U8();
   const std::uint8_t mode = r.U8();
@@ -120,10 +109,7 @@ Result<std::unique_ptr<PcaModel>> PcaModel::Load(std::string_view bytes) {
                    std::to_string(k));
   }
   const std::uint64_t doubles = (k + 1) * d + k;
-  if (r.remaining() != 8 * doubles) {
-    return Corrupt("size " + std::to_string(bytes.size()) + " bytes, expected " +
-                   std::to_string(kHeaderSize + 8 * doubles) + " (truncated or trailing data)");
-  }
+  RETURN_IF_ERROR(kFormat.CheckSize(bytes, kFormat.header_size + 8 * doubles));
   if (!std::isfinite(s.total_variance) || s.total_variance < 0)
     return Corrupt("bad total variance");
   s.num_features = d;
