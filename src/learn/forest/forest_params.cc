@@ -14,6 +14,7 @@ namespace {
 using hp::BadValue;
 using hp::Lower;
 using hp::OutOfRange;
+using hp::ParseBool;
 using hp::ParseDouble;
 using hp::ParseInt;
 
@@ -43,15 +44,6 @@ Result<CountOrFraction> ParseCountOrFraction(std::string_view name, std::string_
                           " for a fraction (or an int count written without '.')");
   }
   return CountOrFraction{true, v};
-}
-
-Result<bool> ParseBool(std::string_view name, std::string_view value) {
-  const std::string v = Lower(value);
-  if (v == "true" || v == "1")
-    return true;
-  if (v == "false" || v == "0")
-    return false;
-  return BadValue(name, value, "true or false");
 }
 
 }  // namespace
@@ -176,11 +168,7 @@ Result<ForestParams> ForestParams::Parse(ForestKind kind, const HyperParams& par
           "hyperparameter \"random_state\": Kiln seeds every fit from the job's seed; drop "
           "random_state and set the seed instead");
     } else {
-      std::string names;
-      for (const char* n : kNames)
-        names += (names.empty() ? "" : ", ") + std::string(n);
-      return Status::InvalidArgument("unknown hyperparameter \"" + name + "\" for algorithm \"" +
-                                     ForestKindName(kind) + "\"; valid names: " + names);
+      return hp::UnknownName(name, ForestKindName(kind), kNames);
     }
   }
   if (max_samples_given && !p.bootstrap) {

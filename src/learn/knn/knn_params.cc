@@ -21,9 +21,8 @@ Result<KnnParams> KnnParams::Parse(const HyperParams& params) {
   for (const auto& [name, value] : params) {
     if (name == "n_neighbors") {
       ASSIGN_OR_RETURN(p.n_neighbors, ParseInt(name, value));
-      if (p.n_neighbors < 1) {
-        return Status::InvalidArgument("hyperparameter \"n_neighbors\": " + value + " must be ≥ 1");
-      }
+      if (p.n_neighbors < 1)
+        return hp::MustBeAtLeast(name, value, "1");
     } else if (name == "weights") {
       const std::string v = Lower(value);
       if (v == "uniform") {
@@ -52,11 +51,7 @@ Result<KnnParams> KnnParams::Parse(const HyperParams& params) {
           "hyperparameter \"leaf_size\" tunes tree searches, which kiln's knn does not implement "
           "(it searches by brute force); remove it");
     } else {
-      std::string names;
-      for (const char* n : kNames)
-        names += (names.empty() ? "" : ", ") + std::string(n);
-      return Status::InvalidArgument("unknown hyperparameter \"" + name +
-                                     "\" for algorithm \"knn\"; valid names: " + names);
+      return hp::UnknownName(name, "knn", kNames);
     }
   }
   return p;

@@ -42,14 +42,7 @@ Result<LinearParams> LinearParams::Parse(const HyperParams& params, Task task) {
       if (p.tol <= 0)
         return OutOfRange(name, value, "(0, inf)");
     } else if (name == "fit_intercept") {
-      const std::string v = Lower(value);
-      if (v == "true" || v == "1") {
-        p.fit_intercept = true;
-      } else if (v == "false" || v == "0") {
-        p.fit_intercept = false;
-      } else {
-        return BadValue(name, value, "true or false");
-      }
+      ASSIGN_OR_RETURN(p.fit_intercept, hp::ParseBool(name, value));
     } else if (name == "class_weight") {
       const std::string v = Lower(value);
       if (v == "balanced") {
@@ -65,11 +58,7 @@ Result<LinearParams> LinearParams::Parse(const HyperParams& params, Task task) {
         return BadValue(name, value, "\"none\" or \"balanced\"");
       }
     } else {
-      std::string names;
-      for (const char* n : kNames)
-        names += (names.empty() ? "" : ", ") + std::string(n);
-      return Status::InvalidArgument("unknown hyperparameter \"" + name +
-                                     "\" for algorithm \"linear\"; valid names: " + names);
+      return hp::UnknownName(name, "linear", kNames);
     }
   }
   return p;

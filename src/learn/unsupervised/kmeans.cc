@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "learn/unsupervised/internal/hyperparam_text.h"
+#include "learn/hyperparam_text.h"
 #include "learn/unsupervised/internal/nearest_center.h"
 #include "learn/unsupervised/internal/parallel_for.h"
 #include "learn/unsupervised/internal/random.h"
@@ -20,15 +20,6 @@ namespace {
 namespace ui = unsupervised_internal;
 
 constexpr std::size_t kChunkRows = 4096;
-
-Result<int> PositiveInt(const std::string& name, const std::string& value) {
-  ASSIGN_OR_RETURN(long long v, ui::ParseInteger(name, value));
-  if (v < 1)
-    return ui::MustBeAtLeast(name, value, "1");
-  if (v > std::numeric_limits<int>::max())
-    return Status::InvalidArgument("hyperparameter \"" + name + "\": " + value + " is too large");
-  return static_cast<int>(v);
-}
 
 // Squared Euclidean distance between row i of x and a double vector.
 double SqDist(const Matrix& x, std::size_t i, const double* c) {
@@ -252,20 +243,20 @@ class KMeansFitter {
 
 Result<KMeansParams> KMeansParams::Parse(const HyperParams& params) {
   KMeansParams p;
-  ASSIGN_OR_RETURN(std::optional<std::string> k, ui::AliasedValue(params, "k", "n_clusters"));
+  ASSIGN_OR_RETURN(std::optional<std::string> k, hp::AliasedValue(params, "k", "n_clusters"));
   if (k) {
-    ASSIGN_OR_RETURN(p.k, PositiveInt(params.count("k") ? "k" : "n_clusters", *k));
+    ASSIGN_OR_RETURN(p.k, hp::ParsePositiveInt(params.count("k") ? "k" : "n_clusters", *k));
   }
   ASSIGN_OR_RETURN(std::optional<std::string> init,
-                   ui::AliasedValue(params, "init", "init_method"));
+                   hp::AliasedValue(params, "init", "init_method"));
   if (init) {
-    const std::string v = ui::Lower(*init);
+    const std::string v = hp::Lower(*init);
     if (v == "k-means++" || v == "kmeans++") {
       p.random_init = false;
     } else if (v == "random") {
       p.random_init = true;
     } else {
-      return ui::NotOneOf(params.count("init") ? "init" : "init_method", *init,
+      return hp::BadValue(params.count("init") ? "init" : "init_method", *init,
                           "\"k-means++\" or \"random\"");
     }
   }
@@ -273,23 +264,24 @@ Result<KMeansParams> KMeansParams::Parse(const HyperParams& params) {
     if (name == "k" || name == "n_clusters" || name == "init" || name == "init_method") {
       continue;
     } else if (name == "n_init") {
-      ASSIGN_OR_RETURN(p.n_init, PositiveInt(name, value));
+      ASSIGN_OR_RETURN(p.n_init, hp::ParsePositiveInt(name, value));
     } else if (name == "max_iter") {
-      ASSIGN_OR_RETURN(p.max_iter, PositiveInt(name, value));
+      ASSIGN_OR_RETURN(p.max_iter, hp::ParsePositiveInt(name, value));
     } else if (name == "tol") {
-      ASSIGN_OR_RETURN(p.tol, ui::ParseFiniteDouble(name, value));
+      ASSIGN_OR_RETURN(p.tol, hp::ParseDouble(name, value));
       if (p.tol < 0)
-        return ui::MustBeAtLeast(name, value, "0");
+        return hp::MustBeAtLeast(name, value, "0");
     } else if (name == "feature_dim") {
-      ASSIGN_OR_RETURN(p.feature_dim, PositiveInt(name, value));
+      ASSIGN_OR_RETURN(p.feature_dim, hp::ParsePositiveInt(name, value));
     } else if (name == "mini_batch_size") {
       return Status::InvalidArgument(
           "hyperparameter \"mini_batch_size\": kiln's kmeans runs full-batch Lloyd iterations and "
           "does not use mini-batches; remove it");
     } else {
-      return ui::UnknownName(name, "kmeans",
-                             {"feature_dim", "init (alias init_method)", "k (alias n_clusters)",
-                              "max_iter", "n_init", "tol"});
+      static constexpr const char* kNames[] = {
+          "feature_dim", "init (alias init_method)", "k (alias n_clusters)", "max_iter", "n_init",
+          "tol"};
+      return hp::UnknownName(name, "kmeans", kNames);
     }
   }
   return p;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "learn/unsupervised/internal/hyperparam_text.h"
+#include "learn/hyperparam_text.h"
 #include "learn/unsupervised/internal/parallel_for.h"
 #include "learn/unsupervised/internal/random.h"
 
@@ -187,42 +187,31 @@ Spectrum Randomized(const CenteredRows& data, std::size_t k, std::uint64_t seed)
 Result<PcaParams> PcaParams::Parse(const HyperParams& params) {
   PcaParams p;
   ASSIGN_OR_RETURN(std::optional<std::string> k,
-                   ui::AliasedValue(params, "num_components", "n_components"));
+                   hp::AliasedValue(params, "num_components", "n_components"));
   if (k) {
     const std::string name = params.count("num_components") ? "num_components" : "n_components";
-    ASSIGN_OR_RETURN(long long v, ui::ParseInteger(name, *k));
-    if (v < 1)
-      return ui::MustBeAtLeast(name, *k, "1");
-    if (v > std::numeric_limits<int>::max())
-      return Status::InvalidArgument("hyperparameter \"" + name + "\": " + *k + " is too large");
-    p.num_components = static_cast<int>(v);
+    ASSIGN_OR_RETURN(p.num_components, hp::ParsePositiveInt(name, *k));
   }
   for (const auto& [name, value] : params) {
     if (name == "num_components" || name == "n_components") {
       continue;
     } else if (name == "subtract_mean") {
-      ASSIGN_OR_RETURN(p.subtract_mean, ui::ParseBoolean(name, value));
+      ASSIGN_OR_RETURN(p.subtract_mean, hp::ParseBool(name, value));
     } else if (name == "algorithm_mode") {
-      const std::string v = ui::Lower(value);
+      const std::string v = hp::Lower(value);
       if (v != "regular" && v != "randomized")
-        return ui::NotOneOf(name, value, "\"regular\" or \"randomized\"");
+        return hp::BadValue(name, value, "\"regular\" or \"randomized\"");
       p.randomized = v == "randomized";
     } else if (name == "feature_dim") {
-      ASSIGN_OR_RETURN(long long v, ui::ParseInteger(name, value));
-      if (v < 1)
-        return ui::MustBeAtLeast(name, value, "1");
-      if (v > std::numeric_limits<int>::max())
-        return Status::InvalidArgument("hyperparameter \"feature_dim\": " + value +
-                                       " is too large");
-      p.feature_dim = static_cast<int>(v);
+      ASSIGN_OR_RETURN(p.feature_dim, hp::ParsePositiveInt(name, value));
     } else if (name == "extra_components" || name == "mini_batch_size") {
       return Status::InvalidArgument("hyperparameter \"" + name +
                                      "\" is not supported by kiln's pca (it fits on the whole "
                                      "data set at once); remove it");
     } else {
-      return ui::UnknownName(name, "pca",
-                             {"algorithm_mode", "feature_dim",
-                              "num_components (alias n_components)", "subtract_mean"});
+      static constexpr const char* kNames[] = {
+          "algorithm_mode", "feature_dim", "num_components (alias n_components)", "subtract_mean"};
+      return hp::UnknownName(name, "pca", kNames);
     }
   }
   return p;
