@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/list_request.h"
+#include "api/internal/job_operations.h"
 #include "jobs/training_job_service.h"
 
 namespace kiln {
@@ -42,6 +42,26 @@ constexpr const char* kEchoed[] = {
     "ExperimentConfig",
     "RemoteDebugConfig",
     "InfraCheckConfig",
+};
+
+json Summary(const TrainingJobRecord& j) {
+  json s = {{"TrainingJobName", j.name},
+            {"TrainingJobArn", j.arn},
+            {"CreationTime", Seconds(j.creation_ms)}};
+  if (j.training_end_ms)
+    s["TrainingEndTime"] = Seconds(*j.training_end_ms);
+  s["LastModifiedTime"] = Seconds(j.last_modified_ms);
+  s["TrainingJobStatus"] = JobStatusName(j.status);
+  s["SecondaryStatus"] = j.secondary_status;
+  return s;
+}
+
+constexpr JobOperations<TrainingJobService, TrainingJobRecord> kOperations = {
+    .arn_member = "TrainingJobArn",
+    .summaries_member = "TrainingJobSummaries",
+    .name = &RequiredName,
+    .describe = &DescribeTrainingJobOutput,
+    .summary = &Summary,
 };
 
 }  // namespace
@@ -96,41 +116,19 @@ json DescribeTrainingJobOutput(const TrainingJobRecord& job) {
 }
 
 Result<json> CreateTrainingJob(TrainingJobService& training, const json& in) {
-  ASSIGN_OR_RETURN(std::string arn, training.Create(in));
-  return json{{"TrainingJobArn", arn}};
+  return kOperations.Create(training, in);
 }
 
 Result<json> DescribeTrainingJob(TrainingJobService& training, const json& in) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(in));
-  ASSIGN_OR_RETURN(TrainingJobRecord job, training.Describe(name));
-  return DescribeTrainingJobOutput(job);
+  return kOperations.Describe(training, in);
 }
 
 Result<json> StopTrainingJob(TrainingJobService& training, const json& in) {
-  ASSIGN_OR_RETURN(std::string name, RequiredName(in));
-  RETURN_IF_ERROR(training.Stop(name));
-  return json::object();
+  return kOperations.Stop(training, in);
 }
 
 Result<json> ListTrainingJobs(TrainingJobService& training, const json& in) {
-  ASSIGN_OR_RETURN(ListQuery q, ParseListRequest(in, kJobStatusNames));
-  ASSIGN_OR_RETURN(ListPage<TrainingJobRecord> page, training.List(q));
-  json summaries = json::array();
-  for (const TrainingJobRecord& j : page.items) {
-    json s = {{"TrainingJobName", j.name},
-              {"TrainingJobArn", j.arn},
-              {"CreationTime", Seconds(j.creation_ms)}};
-    if (j.training_end_ms)
-      s["TrainingEndTime"] = Seconds(*j.training_end_ms);
-    s["LastModifiedTime"] = Seconds(j.last_modified_ms);
-    s["TrainingJobStatus"] = JobStatusName(j.status);
-    s["SecondaryStatus"] = j.secondary_status;
-    summaries.push_back(std::move(s));
-  }
-  json out = {{"TrainingJobSummaries", std::move(summaries)}};
-  if (!page.next_token.empty())
-    out["NextToken"] = page.next_token;
-  return out;
+  return kOperations.List(training, in);
 }
 
 }  // namespace kiln

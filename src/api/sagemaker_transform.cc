@@ -3,9 +3,9 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
+#include "api/internal/job_operations.h"
 #include "api/json_call.h"
 #include "api/json_errors.h"
-#include "api/list_request.h"
 #include "transform/transform_job_service.h"
 
 namespace kiln {
@@ -35,44 +35,26 @@ constexpr const char* kEchoed[] = {
     "ExperimentConfig",
 };
 
-Result<json> Create(TransformJobService& s, const json& in) {
-  ASSIGN_OR_RETURN(std::string arn, s.Create(in));
-  return json{{"TransformJobArn", arn}};
+json Summary(const TransformJobRecord& j) {
+  json item = {{"TransformJobName", j.name},
+               {"TransformJobArn", j.arn},
+               {"CreationTime", Seconds(j.creation_ms)},
+               {"LastModifiedTime", Seconds(j.last_modified_ms)},
+               {"TransformJobStatus", JobStatusName(j.status)}};
+  if (j.end_ms)
+    item["TransformEndTime"] = Seconds(*j.end_ms);
+  if (!j.failure_reason.empty())
+    item["FailureReason"] = j.failure_reason;
+  return item;
 }
 
-Result<json> Describe(TransformJobService& s, const json& in) {
-  ASSIGN_OR_RETURN(std::string name, JobName(in));
-  ASSIGN_OR_RETURN(TransformJobRecord job, s.Describe(name));
-  return DescribeTransformJobOutput(job);
-}
-
-Result<json> Stop(TransformJobService& s, const json& in) {
-  ASSIGN_OR_RETURN(std::string name, JobName(in));
-  RETURN_IF_ERROR(s.Stop(name));
-  return json::object();
-}
-
-Result<json> List(TransformJobService& s, const json& in) {
-  ASSIGN_OR_RETURN(ListQuery q, ParseListRequest(in, kJobStatusNames));
-  ASSIGN_OR_RETURN(ListPage<TransformJobRecord> page, s.List(q));
-  json summaries = json::array();
-  for (const TransformJobRecord& j : page.items) {
-    json item = {{"TransformJobName", j.name},
-                 {"TransformJobArn", j.arn},
-                 {"CreationTime", Seconds(j.creation_ms)},
-                 {"LastModifiedTime", Seconds(j.last_modified_ms)},
-                 {"TransformJobStatus", JobStatusName(j.status)}};
-    if (j.end_ms)
-      item["TransformEndTime"] = Seconds(*j.end_ms);
-    if (!j.failure_reason.empty())
-      item["FailureReason"] = j.failure_reason;
-    summaries.push_back(std::move(item));
-  }
-  json out = {{"TransformJobSummaries", std::move(summaries)}};
-  if (!page.next_token.empty())
-    out["NextToken"] = page.next_token;
-  return out;
-}
+constexpr JobOperations<TransformJobService, TransformJobRecord> kOperations = {
+    .arn_member = "TransformJobArn",
+    .summaries_member = "TransformJobSummaries",
+    .name = &JobName,
+    .describe = &DescribeTransformJobOutput,
+    .summary = &Summary,
+};
 
 using Handler = Result<json> (*)(TransformJobService&, const json&);
 
@@ -82,10 +64,14 @@ struct Route {
 };
 
 constexpr Route kRoutes[] = {
-    {"CreateTransformJob", &Create},
-    {"DescribeTransformJob", &Describe},
-    {"ListTransformJobs", &List},
-    {"StopTransformJob", &Stop},
+    {"CreateTransformJob",
+     [](TransformJobService& s, const json& in) { return kOperations.Create(s, in); }},
+    {"DescribeTransformJob",
+     [](TransformJobService& s, const json& in) { return kOperations.Describe(s, in); }},
+    {"ListTransformJobs",
+     [](TransformJobService& s, const json& in) { return kOperations.List(s, in); }},
+    {"StopTransformJob",
+     [](TransformJobService& s, const json& in) { return kOperations.Stop(s, in); }},
 };
 
 }  // namespace
