@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -8,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "learn/unsupervised/internal/unsupervised_test_util.h"
 #include "learn/unsupervised/kmeans_model.h"
 #include "learn/unsupervised/unsupervised_model.h"
 
@@ -42,21 +42,14 @@ Matrix Blobs() {
   return x;
 }
 
+namespace ut = unsupervised_test;
+
 std::unique_ptr<UnsupervisedModel> Fit(const HyperParams& hp, const Matrix& x,
                                        FitContext ctx = {}) {
-  Result<std::unique_ptr<UnsupervisedModel>> m = FitUnsupervised("kmeans", hp, x, ctx);
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  return m.ok() ? std::move(m).value() : nullptr;
+  return ut::Fit("kmeans", hp, x, ctx);
 }
 
-std::string ErrorOf(const HyperParams& hp, const Matrix& x) {
-  Result<std::unique_ptr<UnsupervisedModel>> m = FitUnsupervised("kmeans", hp, x, FitContext{});
-  EXPECT_FALSE(m.ok());
-  if (m.ok())
-    return "";
-  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
-  return m.status().message();
-}
+std::string ErrorOf(const HyperParams& hp, const Matrix& x) { return ut::ErrorOf("kmeans", hp, x); }
 
 TEST(KMeansTest, RecoversWellSeparatedBlobsWithEitherInit) {
   const Matrix x = Blobs();
@@ -159,34 +152,14 @@ TEST(KMeansTest, KEqualToRowsPutsEveryRowOnItsOwnCenter) {
 }
 
 TEST(KMeansTest, NonFiniteValuesAreTreatedAsZero) {
-  Matrix x = Blobs();
-  Matrix zeroed = x;
-  x.at(4, 1) = std::numeric_limits<float>::quiet_NaN();
-  zeroed.at(4, 1) = 0.0f;
-  auto a = Fit({{"k", "3"}}, x);
-  auto b = Fit({{"k", "3"}}, zeroed);
-  ASSERT_TRUE(a && b);
-  EXPECT_EQ(*a->Serialize(), *b->Serialize());
-  std::vector<double> out_a, out_b;
-  a->Transform(x, &out_a);
-  b->Transform(zeroed, &out_b);
-  EXPECT_EQ(out_a, out_b);
+  ut::ExpectNonFiniteReadAsZero("kmeans", {{"k", "3"}}, Blobs(), 4, 1);
 }
 
 TEST(KMeansTest, SerializeThenLoadRestoresTheModel) {
   const Matrix x = ReferenceData();
   auto model = Fit({{"k", "4"}, {"init", "random"}}, x);
   ASSERT_TRUE(model);
-  const std::string bytes = *model->Serialize();
-  EXPECT_EQ(bytes.size(), 28u + 8 * 4 * 3);
-  Result<std::unique_ptr<UnsupervisedModel>> loaded = LoadUnsupervised("kmeans", bytes);
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  std::vector<double> a, b;
-  model->Transform(x, &a);
-  (*loaded)->Transform(x, &b);
-  EXPECT_EQ(a, b);
-  EXPECT_EQ((*loaded)->Info(), model->Info());
-  EXPECT_EQ(*(*loaded)->Serialize(), bytes);
+  ut::ExpectRoundTrip("kmeans", *model, x, 28 + 8 * 4 * 3);
 }
 
 TEST(KMeansTest, LoadRejectsMalformedBytesAsCorruption) {
@@ -194,9 +167,7 @@ TEST(KMeansTest, LoadRejectsMalformedBytesAsCorruption) {
   ASSERT_TRUE(model);
   const std::string good = *model->Serialize();
   auto expect_corrupt = [](const std::string& bytes, const char* why) {
-    Result<std::unique_ptr<UnsupervisedModel>> m = LoadUnsupervised("kmeans", bytes);
-    ASSERT_FALSE(m.ok()) << why;
-    EXPECT_EQ(m.status().code(), StatusCode::kCorruption) << why;
+    ut::ExpectCorruption("kmeans", bytes, why);
   };
   expect_corrupt("", "empty");
   expect_corrupt(good.substr(0, good.size() - 1), "truncated");
@@ -246,11 +217,7 @@ TEST(KMeansTest, SageMakerNamesAreAccepted) {
 }
 
 TEST(KMeansTest, FitAfterTheDeadlineIsDeadlineExceeded) {
-  FitContext ctx;
-  ctx.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-  Result<std::unique_ptr<UnsupervisedModel>> m = FitUnsupervised("kmeans", {}, Blobs(), ctx);
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().code(), StatusCode::kDeadlineExceeded);
+  ut::ExpectDeadlineExceeded("kmeans", Blobs());
 }
 
 TEST(UnsupervisedTest, UnknownAlgorithmsAreRejected) {

@@ -1,12 +1,11 @@
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
-#include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "learn/unsupervised/internal/unsupervised_test_util.h"
 #include "learn/unsupervised/pca_model.h"
 #include "learn/unsupervised/unsupervised_model.h"
 
@@ -56,12 +55,11 @@ const Reference kUncentered = {{0.6042711433384004, 0.22944378081016867, 0.11239
                                {0.7383658132982943, 0.42555069442394844, 0.0627720992589215,
                                 -0.44160319703848083, -0.27343886363804376}};
 
+namespace ut = unsupervised_test;
+
 std::unique_ptr<PcaModel> Fit(const HyperParams& hp, const Matrix& x, FitContext ctx = {}) {
-  Result<std::unique_ptr<UnsupervisedModel>> m = FitUnsupervised("pca", hp, x, ctx);
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  if (!m.ok())
-    return nullptr;
-  return std::unique_ptr<PcaModel>(dynamic_cast<PcaModel*>(std::move(m).value().release()));
+  std::unique_ptr<UnsupervisedModel> m = ut::Fit("pca", hp, x, ctx);
+  return std::unique_ptr<PcaModel>(dynamic_cast<PcaModel*>(m.release()));
 }
 
 Matrix FirstRows(const Matrix& x, std::size_t n) {
@@ -187,16 +185,7 @@ TEST(PcaTest, SerializeThenLoadRestoresTheModel) {
   const Matrix x = ReferenceData();
   auto model = Fit({{"num_components", "2"}}, x);
   ASSERT_TRUE(model);
-  const std::string bytes = *model->Serialize();
-  EXPECT_EQ(bytes.size(), 28u + 8 * (5 + 2 + 2 * 5));
-  Result<std::unique_ptr<UnsupervisedModel>> loaded = LoadUnsupervised("pca", bytes);
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  std::vector<double> a, b;
-  model->Transform(x, &a);
-  (*loaded)->Transform(x, &b);
-  EXPECT_EQ(a, b);
-  EXPECT_EQ((*loaded)->Info(), model->Info());
-  EXPECT_EQ(*(*loaded)->Serialize(), bytes);
+  ut::ExpectRoundTrip("pca", *model, x, 28 + 8 * (5 + 2 + 2 * 5));
 }
 
 TEST(PcaTest, LoadRejectsMalformedBytesAsCorruption) {
@@ -204,9 +193,7 @@ TEST(PcaTest, LoadRejectsMalformedBytesAsCorruption) {
   ASSERT_TRUE(model);
   const std::string good = *model->Serialize();
   auto expect_corrupt = [](const std::string& bytes, const char* why) {
-    Result<std::unique_ptr<UnsupervisedModel>> m = LoadUnsupervised("pca", bytes);
-    ASSERT_FALSE(m.ok()) << why;
-    EXPECT_EQ(m.status().code(), StatusCode::kCorruption) << why;
+    ut::ExpectCorruption("pca", bytes, why);
   };
   expect_corrupt("", "empty");
   expect_corrupt(good.substr(0, good.size() - 8), "truncated");
@@ -226,14 +213,7 @@ TEST(PcaTest, LoadRejectsMalformedBytesAsCorruption) {
   expect_corrupt(bad, "inf loading");
 }
 
-std::string ErrorOf(const HyperParams& hp, const Matrix& x) {
-  Result<std::unique_ptr<UnsupervisedModel>> m = FitUnsupervised("pca", hp, x, FitContext{});
-  EXPECT_FALSE(m.ok());
-  if (m.ok())
-    return "";
-  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
-  return m.status().message();
-}
+std::string ErrorOf(const HyperParams& hp, const Matrix& x) { return ut::ErrorOf("pca", hp, x); }
 
 TEST(PcaTest, BadHyperparametersAreRejectedWithTheirName) {
   const Matrix x = ReferenceData();
@@ -256,26 +236,11 @@ TEST(PcaTest, BadHyperparametersAreRejectedWithTheirName) {
 }
 
 TEST(PcaTest, NonFiniteValuesAreTreatedAsZero) {
-  Matrix x = ReferenceData();
-  Matrix zeroed = x;
-  x.at(7, 2) = std::numeric_limits<float>::quiet_NaN();
-  zeroed.at(7, 2) = 0.0f;
-  auto a = Fit({{"num_components", "2"}}, x);
-  auto b = Fit({{"num_components", "2"}}, zeroed);
-  ASSERT_TRUE(a && b);
-  EXPECT_EQ(*a->Serialize(), *b->Serialize());
-  std::vector<double> out_a, out_b;
-  a->Transform(x, &out_a);
-  b->Transform(zeroed, &out_b);
-  EXPECT_EQ(out_a, out_b);
+  ut::ExpectNonFiniteReadAsZero("pca", {{"num_components", "2"}}, ReferenceData(), 7, 2);
 }
 
 TEST(PcaTest, FitAfterTheDeadlineIsDeadlineExceeded) {
-  FitContext ctx;
-  ctx.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-  Result<std::unique_ptr<UnsupervisedModel>> m = FitUnsupervised("pca", {}, ReferenceData(), ctx);
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().code(), StatusCode::kDeadlineExceeded);
+  ut::ExpectDeadlineExceeded("pca", ReferenceData());
 }
 
 }  // namespace
