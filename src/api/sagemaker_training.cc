@@ -75,14 +75,7 @@ json DescribeTrainingJobOutput(const TrainingJobRecord& job) {
   out["SecondaryStatus"] = job.secondary_status;
   if (!job.failure_reason.empty())
     out["FailureReason"] = job.failure_reason;
-  const json request = json::parse(job.request_json, nullptr, false);
-  if (request.is_object()) {
-    for (const char* key : kEchoed) {
-      auto it = request.find(key);
-      if (it != request.end() && !it->is_null())
-        out[key] = *it;
-    }
-  }
+  EchoRequestMembers(job.request_json, kEchoed, out);
   out["CreationTime"] = Seconds(job.creation_ms);
   if (job.training_start_ms)
     out["TrainingStartTime"] = Seconds(*job.training_start_ms);

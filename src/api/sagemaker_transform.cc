@@ -84,14 +84,7 @@ json DescribeTransformJobOutput(const TransformJobRecord& job) {
   if (!job.failure_reason.empty())
     out["FailureReason"] = job.failure_reason;
   out["ModelName"] = job.model_name;
-  const json request = json::parse(job.request_json, nullptr, false);
-  if (request.is_object()) {
-    for (const char* key : kEchoed) {
-      auto it = request.find(key);
-      if (it != request.end() && !it->is_null())
-        out[key] = *it;
-    }
-  }
+  EchoRequestMembers(job.request_json, kEchoed, out);
   out["CreationTime"] = Seconds(job.creation_ms);
   if (job.start_ms)
     out["TransformStartTime"] = Seconds(*job.start_ms);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 
 #include "api/list_request.h"
@@ -17,6 +18,21 @@
 #include "jobs/job_status.h"
 
 namespace kiln {
+
+// Copies into `out` each of `members` that the stored request (`request_json`: the Create<Kind>Job
+// request with Kiln's defaults filled in) has and is not null, as Describe<Kind>Job echoes them. A
+// stored request that does not parse adds nothing.
+inline void EchoRequestMembers(const std::string& request_json,
+                               std::span<const char* const> members, nlohmann::json& out) {
+  const nlohmann::json request = nlohmann::json::parse(request_json, nullptr, false);
+  if (!request.is_object())
+    return;
+  for (const char* key : members) {
+    auto it = request.find(key);
+    if (it != request.end() && !it->is_null())
+      out[key] = *it;
+  }
+}
 
 // `Service` has Create(json) -> Result<arn>, Describe(name) -> Result<Record>, Stop(name) ->
 // Status and List(ListQuery) -> Result<ListPage<Record>>.
