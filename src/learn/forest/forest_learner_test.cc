@@ -13,27 +13,11 @@
 namespace kiln {
 namespace {
 
+using forest_test::Accuracy;
 using forest_test::Data;
 using forest_test::Fit;
 using forest_test::Make;
 using forest_test::Shape;
-
-double Accuracy(const std::vector<double>& pred, const std::vector<float>& y, int classes) {
-  std::size_t right = 0;
-  for (std::size_t r = 0; r < y.size(); ++r) {
-    int label = 0;
-    if (classes <= 2) {
-      label = pred[r] > 0.5 ? 1 : 0;
-    } else {
-      for (int k = 1; k < classes; ++k) {
-        if (pred[r * classes + k] > pred[r * classes + label])
-          label = k;
-      }
-    }
-    right += label == static_cast<int>(y[r]);
-  }
-  return static_cast<double>(right) / static_cast<double>(y.size());
-}
 
 double RSquared(const std::vector<double>& pred, const std::vector<float>& y) {
   double mean = 0;
