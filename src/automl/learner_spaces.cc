@@ -1,36 +1,10 @@
 #include "automl/learner_spaces.h"
 
+#include "automl/param_spec_builders.h"
 #include "learn/registry.h"
 
 namespace kiln {
 namespace {
-
-ParamSpec Float(std::string name, double lo, double hi, bool log) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.kind = ParamSpec::Kind::kFloat;
-  p.low = lo;
-  p.high = hi;
-  p.log = log;
-  return p;
-}
-
-ParamSpec Int(std::string name, double lo, double hi) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.kind = ParamSpec::Kind::kInt;
-  p.low = lo;
-  p.high = hi;
-  return p;
-}
-
-ParamSpec Choice(std::string name, std::vector<std::string> choices) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.kind = ParamSpec::Kind::kChoice;
-  p.choices = std::move(choices);
-  return p;
-}
 
 LearnerSpace Xgboost(std::size_t rows) {
   LearnerSpace s;
@@ -39,14 +13,14 @@ LearnerSpace Xgboost(std::size_t rows) {
   // Order: eta, max_depth, min_child_weight, subsample, colsample_bytree, lambda, alpha,
   // max_cat_to_onehot (1 = partition-based categorical splits; 4 = XGBoost's default one-hot below
   // 5).
-  s.space.params = {Float("eta", 0.01, 0.3, true),
-                    Int("max_depth", 2, 10),
-                    Float("min_child_weight", 1e-3, 100, true),
-                    Float("subsample", 0.5, 1, false),
-                    Float("colsample_bytree", 0.3, 1, false),
-                    Float("lambda", 1e-3, 100, true),
-                    Float("alpha", 1e-4, 10, true),
-                    Choice("max_cat_to_onehot", {"1", "4"})};
+  s.space.params = {FloatParam("eta", 0.01, 0.3, true),
+                    IntParam("max_depth", 2, 10),
+                    FloatParam("min_child_weight", 1e-3, 100, true),
+                    FloatParam("subsample", 0.5, 1, false),
+                    FloatParam("colsample_bytree", 0.3, 1, false),
+                    FloatParam("lambda", 1e-3, 100, true),
+                    FloatParam("alpha", 1e-4, 10, true),
+                    ChoiceParam("max_cat_to_onehot", {"1", "4"})};
   // Large data sets get a faster first learning rate so the first candidate lands early.
   double first_eta = rows > 50000 ? 0.15 : 0.1;
   s.portfolio = {
@@ -72,10 +46,10 @@ LearnerSpace Linear(Task task) {
   if (task == Task::kMulticlass) {
     // L1 with many classes needs many OWL-QN iterations; ridge-penalized softmax is fast and as
     // good.
-    s.space.params = {Float("alpha", 1e-6, 1, true)};
+    s.space.params = {FloatParam("alpha", 1e-6, 1, true)};
     s.portfolio = {{1e-4}, {1e-2}};
   } else {
-    s.space.params = {Float("alpha", 1e-6, 1, true), Float("l1_ratio", 0, 1, false)};
+    s.space.params = {FloatParam("alpha", 1e-6, 1, true), FloatParam("l1_ratio", 0, 1, false)};
     s.portfolio = {{1e-4, 0}, {1e-2, 0.5}};
   }
   s.fixed = {{"max_iter", "300"}};
@@ -89,7 +63,8 @@ LearnerSpace Forest(const std::string& algorithm, std::size_t rows) {
   s.algorithm = algorithm;
   s.encoding = FeatureEncoding::kTree;
   // Order: max_features, min_samples_leaf.
-  s.space.params = {Choice("max_features", {"sqrt", "0.5", "1.0"}), Int("min_samples_leaf", 1, 20)};
+  s.space.params = {ChoiceParam("max_features", {"sqrt", "0.5", "1.0"}),
+                    IntParam("min_samples_leaf", 1, 20)};
   s.portfolio = {{0, 1}, {1, 3}};
   // Each member is a bag of k fold forests, so k * n_estimators trees predict together.
   s.fixed = {{"n_estimators", rows > 20000 ? "40" : "100"}};

@@ -5,32 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "automl/param_spec_builders.h"
+
 namespace kiln {
 namespace {
-
-ParamSpec Float(std::string name, double low, double high, bool log = false) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.kind = ParamSpec::Kind::kFloat;
-  p.low = low;
-  p.high = high;
-  p.log = log;
-  return p;
-}
-
-ParamSpec Int(std::string name, double low, double high, bool log = false) {
-  ParamSpec p = Float(std::move(name), low, high, log);
-  p.kind = ParamSpec::Kind::kInt;
-  return p;
-}
-
-ParamSpec Choice(std::string name, std::vector<std::string> choices) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.kind = ParamSpec::Kind::kChoice;
-  p.choices = std::move(choices);
-  return p;
-}
 
 // The error message of validating a one-parameter space, "" when valid.
 std::string ErrorOf(const ParamSpec& p) {
@@ -43,7 +21,7 @@ std::string ErrorOf(const ParamSpec& p) {
 }
 
 TEST(ParamSpecTest, FormatPrintsIntsWithoutDecimals) {
-  ParamSpec p = Int("max_depth", 1, 12);
+  ParamSpec p = IntParam("max_depth", 1, 12);
   EXPECT_EQ(p.Format(6), "6");
   EXPECT_EQ(p.Format(5.6), "6");
   EXPECT_EQ(p.Format(-3), "-3");
@@ -51,7 +29,7 @@ TEST(ParamSpecTest, FormatPrintsIntsWithoutDecimals) {
 }
 
 TEST(ParamSpecTest, FormatPrintsFloatsAtFourSignificantDigitsInShortestForm) {
-  ParamSpec p = Float("eta", 1e-6, 1000, /*log=*/true);
+  ParamSpec p = FloatParam("eta", 1e-6, 1000, /*log=*/true);
   EXPECT_EQ(p.Format(0.05), "0.05");
   EXPECT_EQ(p.Format(0.1 + 0.2), "0.3");
   EXPECT_EQ(p.Format(0.123456789), "0.1235");
@@ -64,7 +42,7 @@ TEST(ParamSpecTest, FormatPrintsFloatsAtFourSignificantDigitsInShortestForm) {
 }
 
 TEST(ParamSpecTest, FormatNeverRoundsAnInRangeFloatOutOfItsBounds) {
-  ParamSpec p = Float("x", 0.12344, 0.98766);
+  ParamSpec p = FloatParam("x", 0.12344, 0.98766);
   EXPECT_EQ(p.Format(0.12344), "0.12344");  // 0.1234 would be below low
   EXPECT_EQ(p.Format(0.98766), "0.98766");  // 0.9877 would be above high
   EXPECT_EQ(p.Format(0.123456), "0.1235");
@@ -72,7 +50,7 @@ TEST(ParamSpecTest, FormatNeverRoundsAnInRangeFloatOutOfItsBounds) {
 }
 
 TEST(ParamSpecTest, FormatPrintsTheChoiceAtTheRoundedClampedIndex) {
-  ParamSpec p = Choice("tree_method", {"exact", "approx", "hist"});
+  ParamSpec p = ChoiceParam("tree_method", {"exact", "approx", "hist"});
   EXPECT_EQ(p.Format(0), "exact");
   EXPECT_EQ(p.Format(2), "hist");
   EXPECT_EQ(p.Format(1.4), "approx");
@@ -81,20 +59,20 @@ TEST(ParamSpecTest, FormatPrintsTheChoiceAtTheRoundedClampedIndex) {
 }
 
 TEST(ParamSpecTest, QuantizeIsIdempotentAndMatchesFormat) {
-  ParamSpec f = Float("x", -10, 10);
+  ParamSpec f = FloatParam("x", -10, 10);
   for (double v : {0.1234567, -3.14159265, 9.99999, 1e-9, 7.0}) {
     const double q = f.Quantize(v);
     EXPECT_EQ(f.Quantize(q), q) << v;
     EXPECT_EQ(std::stod(f.Format(v)), q) << v;
   }
-  EXPECT_EQ(Int("n", 1, 9).Quantize(2.5), 3);
-  EXPECT_EQ(Choice("c", {"a", "b"}).Quantize(5), 1);
+  EXPECT_EQ(IntParam("n", 1, 9).Quantize(2.5), 3);
+  EXPECT_EQ(ChoiceParam("c", {"a", "b"}).Quantize(5), 1);
 }
 
 TEST(SearchSpaceTest, ValidateAcceptsAWellFormedSpace) {
-  SearchSpace space{{Float("eta", 1e-3, 0.3, /*log=*/true), Int("max_depth", 2, 10),
-                     Int("num_round", 10, 1000, /*log=*/true),
-                     Choice("tree_method", {"approx", "hist"})}};
+  SearchSpace space{{FloatParam("eta", 1e-3, 0.3, /*log=*/true), IntParam("max_depth", 2, 10),
+                     IntParam("num_round", 10, 1000, /*log=*/true),
+                     ChoiceParam("tree_method", {"approx", "hist"})}};
   EXPECT_TRUE(space.Validate().ok()) << space.Validate().ToString();
 }
 
@@ -103,45 +81,46 @@ TEST(SearchSpaceTest, ValidateRejectsAnEmptySpace) {
 }
 
 TEST(SearchSpaceTest, ValidateRejectsDuplicateAndEmptyNames) {
-  SearchSpace dup{{Float("eta", 0, 1), Int("eta", 1, 5)}};
+  SearchSpace dup{{FloatParam("eta", 0, 1), IntParam("eta", 1, 5)}};
   Status s = dup.Validate();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("\"eta\""), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("more than one"), std::string::npos) << s.message();
-  EXPECT_NE(ErrorOf(Float("", 0, 1)).find("no name"), std::string::npos);
+  EXPECT_NE(ErrorOf(FloatParam("", 0, 1)).find("no name"), std::string::npos);
 }
 
 TEST(SearchSpaceTest, ValidateRejectsInvertedEmptyAndNonFiniteBounds) {
-  EXPECT_NE(ErrorOf(Float("x", 2, 1)).find("low (2) must be less than high (1)"),
+  EXPECT_NE(ErrorOf(FloatParam("x", 2, 1)).find("low (2) must be less than high (1)"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(Int("x", 3, 3)).find("must be less than"), std::string::npos);
+  EXPECT_NE(ErrorOf(IntParam("x", 3, 3)).find("must be less than"), std::string::npos);
   const double inf = std::numeric_limits<double>::infinity();
-  EXPECT_NE(ErrorOf(Float("x", 0, inf)).find("finite"), std::string::npos);
-  EXPECT_NE(ErrorOf(Float("x", std::nan(""), 1)).find("finite"), std::string::npos);
+  EXPECT_NE(ErrorOf(FloatParam("x", 0, inf)).find("finite"), std::string::npos);
+  EXPECT_NE(ErrorOf(FloatParam("x", std::nan(""), 1)).find("finite"), std::string::npos);
 }
 
 TEST(SearchSpaceTest, ValidateRejectsFractionalIntBounds) {
-  EXPECT_NE(ErrorOf(Int("depth", 1.5, 8)).find("integral bounds"), std::string::npos);
+  EXPECT_NE(ErrorOf(IntParam("depth", 1.5, 8)).find("integral bounds"), std::string::npos);
 }
 
 TEST(SearchSpaceTest, ValidateRejectsLogScaleWithoutPositiveLow) {
-  std::string e = ErrorOf(Float("lambda", 0, 1, /*log=*/true));
+  std::string e = ErrorOf(FloatParam("lambda", 0, 1, /*log=*/true));
   EXPECT_NE(e.find("parameter \"lambda\": log scale needs low > 0, got 0"), std::string::npos) << e;
-  EXPECT_NE(ErrorOf(Int("n", -1, 5, /*log=*/true)).find("low > 0"), std::string::npos);
+  EXPECT_NE(ErrorOf(IntParam("n", -1, 5, /*log=*/true)).find("low > 0"), std::string::npos);
 }
 
 TEST(SearchSpaceTest, ValidateRejectsBadChoices) {
-  EXPECT_NE(ErrorOf(Choice("booster", {})).find("at least one choice"), std::string::npos);
-  EXPECT_NE(ErrorOf(Choice("booster", {"gbtree", "gbtree"})).find("\"gbtree\" is listed twice"),
-            std::string::npos);
-  ParamSpec log_choice = Choice("booster", {"gbtree"});
+  EXPECT_NE(ErrorOf(ChoiceParam("booster", {})).find("at least one choice"), std::string::npos);
+  EXPECT_NE(
+      ErrorOf(ChoiceParam("booster", {"gbtree", "gbtree"})).find("\"gbtree\" is listed twice"),
+      std::string::npos);
+  ParamSpec log_choice = ChoiceParam("booster", {"gbtree"});
   log_choice.log = true;
   EXPECT_NE(ErrorOf(log_choice).find("log scale applies only"), std::string::npos);
 }
 
 TEST(SearchSpaceTest, ToHyperParamsFormatsEachValueByName) {
-  SearchSpace space{{Int("max_depth", 1, 12), Float("eta", 1e-3, 1, /*log=*/true),
-                     Choice("tree_method", {"approx", "hist"})}};
+  SearchSpace space{{IntParam("max_depth", 1, 12), FloatParam("eta", 1e-3, 1, /*log=*/true),
+                     ChoiceParam("tree_method", {"approx", "hist"})}};
   auto hp = ToHyperParams(space, {6, 0.05, 1});
   EXPECT_EQ(hp, (std::map<std::string, std::string>{
                     {"max_depth", "6"}, {"eta", "0.05"}, {"tree_method", "hist"}}));

@@ -9,32 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "automl/param_spec_builders.h"
+
 namespace kiln {
 namespace {
-
-ParamSpec Float(std::string name, double low, double high, bool log = false) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.kind = ParamSpec::Kind::kFloat;
-  p.low = low;
-  p.high = high;
-  p.log = log;
-  return p;
-}
-
-ParamSpec Int(std::string name, double low, double high, bool log = false) {
-  ParamSpec p = Float(std::move(name), low, high, log);
-  p.kind = ParamSpec::Kind::kInt;
-  return p;
-}
-
-ParamSpec Choice(std::string name, std::vector<std::string> choices) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.kind = ParamSpec::Kind::kChoice;
-  p.choices = std::move(choices);
-  return p;
-}
 
 struct Objective {
   std::string name;
@@ -45,8 +23,8 @@ struct Objective {
 // 3-D: a shifted quadratic over a linear float, a log-scale float (optimum at 1e-2) and a choice.
 Objective ShiftedQuadratic() {
   return {"shifted quadratic (float, log float, choice)",
-          SearchSpace{{Float("x", -5, 5), Float("lr", 1e-4, 1, /*log=*/true),
-                       Choice("c", {"a", "b", "c", "d"})}},
+          SearchSpace{{FloatParam("x", -5, 5), FloatParam("lr", 1e-4, 1, /*log=*/true),
+                       ChoiceParam("c", {"a", "b", "c", "d"})}},
           [](const Point& p) {
             const double penalty[] = {0.5, 0, 1, 2};
             return std::pow((p[0] - 1.3) / 2, 2) + std::pow(std::log10(p[1]) + 2, 2) +
@@ -56,28 +34,29 @@ Objective ShiftedQuadratic() {
 
 // 4-D, shaped like a gradient-boosting search: int depth, log-int rounds, float, choice.
 Objective BoostingLike() {
-  return {
-      "boosting-like (int, log int, float, choice)",
-      SearchSpace{{Int("max_depth", 1, 12), Int("num_round", 10, 1000, /*log=*/true),
-                   Float("subsample", 0.3, 1), Choice("booster", {"gbtree", "dart", "linear"})}},
-      [](const Point& p) {
-        const double penalty[] = {0, 0.1, 1};
-        return std::pow((p[0] - 7) / 3, 2) + 2 * std::pow(std::log10(p[1] / 200), 2) +
-               5 * std::pow(p[2] - 0.8, 2) + penalty[static_cast<int>(p[3])];
-      }};
+  return {"boosting-like (int, log int, float, choice)",
+          SearchSpace{{IntParam("max_depth", 1, 12), IntParam("num_round", 10, 1000, /*log=*/true),
+                       FloatParam("subsample", 0.3, 1),
+                       ChoiceParam("booster", {"gbtree", "dart", "linear"})}},
+          [](const Point& p) {
+            const double penalty[] = {0, 0.1, 1};
+            return std::pow((p[0] - 7) / 3, 2) + 2 * std::pow(std::log10(p[1] / 200), 2) +
+                   5 * std::pow(p[2] - 0.8, 2) + penalty[static_cast<int>(p[3])];
+          }};
 }
 
 // 2-D Rosenbrock: curved, non-separable valley.
 Objective Rosenbrock() {
   return {
-      "rosenbrock (2 floats)", SearchSpace{{Float("x", -2, 2), Float("y", -1, 3)}},
+      "rosenbrock (2 floats)", SearchSpace{{FloatParam("x", -2, 2), FloatParam("y", -1, 3)}},
       [](const Point& p) { return std::pow(1 - p[0], 2) + 100 * std::pow(p[1] - p[0] * p[0], 2); }};
 }
 
 // Space with every kind of parameter, for the bounds checks.
 SearchSpace MixedSpace() {
-  return SearchSpace{{Float("x", -5, 5), Float("lr", 1e-4, 1, /*log=*/true), Int("depth", 1, 12),
-                      Int("rounds", 1, 1000, /*log=*/true), Choice("c", {"a", "b", "c"})}};
+  return SearchSpace{{FloatParam("x", -5, 5), FloatParam("lr", 1e-4, 1, /*log=*/true),
+                      IntParam("depth", 1, 12), IntParam("rounds", 1, 1000, /*log=*/true),
+                      ChoiceParam("c", {"a", "b", "c"})}};
 }
 
 // Best loss over `trials` suggest/observe rounds.
@@ -175,7 +154,8 @@ TEST(TpeSamplerTest, SameSeedAndObservationsGiveTheSamePoints) {
 // against an independent Python mt19937_64: x = Quantize(U), k = round(-0.5 + 10 U), c = floor(3
 // U).)
 TEST(TpeSamplerTest, StartupPointsOfAFixedSeedAreTheSameEverywhere) {
-  SearchSpace space{{Float("x", 0, 1), Int("k", 0, 9), Choice("c", {"a", "b", "c"})}};
+  SearchSpace space{
+      {FloatParam("x", 0, 1), IntParam("k", 0, 9), ChoiceParam("c", {"a", "b", "c"})}};
   TpeSampler sampler(space, 42);
   std::vector<Point> got;
   for (int t = 0; t < 3; ++t)
@@ -209,7 +189,7 @@ TEST(TpeSamplerTest, EnqueuedPointsPrecedeModelSuggestions) {
 }
 
 TEST(TpeSamplerTest, FailedTrialsAreTreatedAsWorst) {
-  SearchSpace space{{Float("x", 0, 1)}};
+  SearchSpace space{{FloatParam("x", 0, 1)}};
   TpeOptions options;
   options.startup_trials = 0;
   TpeSampler sampler(space, 5, options);
