@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "learn/hyperparam_text.h"
+#include "learn/unsupervised/internal/fit_input.h"
 #include "learn/unsupervised/internal/nearest_center.h"
 #include "learn/unsupervised/internal/parallel_for.h"
 #include "learn/unsupervised/internal/random.h"
@@ -289,17 +290,7 @@ Result<KMeansParams> KMeansParams::Parse(const HyperParams& params) {
 
 Result<std::unique_ptr<KMeansModel>> FitKMeans(const KMeansParams& params, const Matrix& x,
                                                const FitContext& ctx) {
-  if (std::chrono::steady_clock::now() >= ctx.deadline)
-    return Status::DeadlineExceeded("kmeans: deadline passed before fitting");
-  if (x.rows == 0)
-    return Status::InvalidArgument("kmeans: the training set has no rows");
-  if (x.cols == 0)
-    return Status::InvalidArgument("kmeans: the training set has no feature columns");
-  if (params.feature_dim != 0 && static_cast<std::size_t>(params.feature_dim) != x.cols) {
-    return Status::InvalidArgument(
-        "hyperparameter \"feature_dim\": " + std::to_string(params.feature_dim) +
-        " but the data has " + std::to_string(x.cols) + " columns");
-  }
+  RETURN_IF_ERROR(ui::CheckFitInput("kmeans", params.feature_dim, x, ctx));
   if (static_cast<std::size_t>(params.k) > x.rows) {
     return Status::InvalidArgument("hyperparameter \"k\": " + std::to_string(params.k) +
                                    " exceeds the " + std::to_string(x.rows) +

@@ -2,13 +2,13 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "learn/hyperparam_text.h"
+#include "learn/unsupervised/internal/fit_input.h"
 #include "learn/unsupervised/internal/parallel_for.h"
 #include "learn/unsupervised/internal/random.h"
 
@@ -219,17 +219,7 @@ Result<PcaParams> PcaParams::Parse(const HyperParams& params) {
 
 Result<std::unique_ptr<PcaModel>> FitPca(const PcaParams& params, const Matrix& x,
                                          const FitContext& ctx) {
-  if (std::chrono::steady_clock::now() >= ctx.deadline)
-    return Status::DeadlineExceeded("pca: deadline passed before fitting");
-  if (x.rows == 0)
-    return Status::InvalidArgument("pca: the training set has no rows");
-  if (x.cols == 0)
-    return Status::InvalidArgument("pca: the training set has no feature columns");
-  if (params.feature_dim != 0 && static_cast<std::size_t>(params.feature_dim) != x.cols) {
-    return Status::InvalidArgument(
-        "hyperparameter \"feature_dim\": " + std::to_string(params.feature_dim) +
-        " but the data has " + std::to_string(x.cols) + " columns");
-  }
+  RETURN_IF_ERROR(ui::CheckFitInput("pca", params.feature_dim, x, ctx));
   const std::size_t limit = std::min(x.rows, x.cols);
   const std::size_t k = params.num_components == 0
                             ? std::min<std::size_t>(10, limit)
