@@ -7,6 +7,8 @@
 #include <numeric>
 #include <string>
 
+#include "learn/hyperparam_text.h"
+
 namespace kiln {
 namespace {
 
@@ -18,15 +20,6 @@ constexpr Metric kAllMetrics[] = {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kLogLossClip = 1e-15;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Reads weights lazily: an empty span means every weight is 1.
 class Weights {
@@ -225,7 +218,7 @@ const char* MetricName(Metric m) {
 }
 
 Result<Metric> ParseMetric(std::string_view name) {
-  const std::string lower = Lower(name);
+  const std::string lower = hp::Lower(name);
   if (lower == "log_loss")
     return Metric::kLogLoss;
   std::string names;
