@@ -32,4 +32,21 @@ Status ModelFileFormat::CheckSize(std::string_view bytes, std::uint64_t expected
                  std::to_string(expected) + " (truncated or trailing data)");
 }
 
+Status ModelFileFormat::CheckTask(std::uint8_t stored, Task want) const {
+  if (stored > static_cast<std::uint8_t>(Task::kRegression))
+    return Corrupt("bad task code " + std::to_string(stored));
+  if (stored != static_cast<std::uint8_t>(want)) {
+    return Corrupt(std::string("model was trained for ") + TaskName(static_cast<Task>(stored)) +
+                   ", expected " + TaskName(want));
+  }
+  return Status::Ok();
+}
+
+Status ModelFileFormat::CheckClasses(std::uint64_t stored, int want) const {
+  if (stored == static_cast<std::uint64_t>(want))
+    return Status::Ok();
+  return Corrupt("model has " + std::to_string(stored) + " classes, expected " +
+                 std::to_string(want));
+}
+
 }  // namespace kiln

@@ -1,7 +1,8 @@
 // ModelFileFormat: the start that every built-in learner's model bytes share (four magic bytes, a
 // little-endian u32 format version, then fixed fields up to the header size) and the Corruption
 // errors a loader reports about it, so that linear, knn, k-means and PCA models reject truncated,
-// foreign or newer bytes by one rule and in the same words.
+// foreign or newer bytes by one rule and in the same words; supervised models also share how they
+// check the task and class count they were trained for.
 //
 // Thread-safety: a constant description; its methods are pure.
 #pragma once
@@ -11,6 +12,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "learn/task.h"
 
 namespace kiln {
 
@@ -32,6 +34,11 @@ struct ModelFileFormat {
   // OK when bytes.size() == expected; otherwise Corruption "size N bytes, expected M (truncated or
   // trailing data)".
   Status CheckSize(std::string_view bytes, std::uint64_t expected) const;
+  // For supervised models: OK when the stored task code is `want`; otherwise Corruption naming a
+  // bad code or the task the model was trained for.
+  Status CheckTask(std::uint8_t stored, Task want) const;
+  // For supervised models: OK when the stored class count is `want`.
+  Status CheckClasses(std::uint64_t stored, int want) const;
 };
 
 }  // namespace kiln

@@ -37,5 +37,18 @@ TEST(ModelFileFormatTest, SizeMustMatchExactly) {
   EXPECT_EQ(s.message(), "test model: size 12 bytes, expected 20 (truncated or trailing data)");
 }
 
+TEST(ModelFileFormatTest, TaskAndClassCountMustBeTheExpectedOnes) {
+  EXPECT_TRUE(kFormat.CheckTask(static_cast<std::uint8_t>(Task::kBinary), Task::kBinary).ok());
+  EXPECT_EQ(kFormat.CheckTask(9, Task::kBinary).message(), "test model: bad task code 9");
+  const std::string trained_for = std::string("test model: model was trained for ") +
+                                  TaskName(Task::kRegression) + ", expected " +
+                                  TaskName(Task::kBinary);
+  EXPECT_EQ(
+      kFormat.CheckTask(static_cast<std::uint8_t>(Task::kRegression), Task::kBinary).message(),
+      trained_for);
+  EXPECT_TRUE(kFormat.CheckClasses(3, 3).ok());
+  EXPECT_EQ(kFormat.CheckClasses(4, 3).message(), "test model: model has 4 classes, expected 3");
+}
+
 }  // namespace
 }  // namespace kiln

@@ -164,12 +164,7 @@ Result<std::unique_ptr<KnnModel>> KnnModel::Load(std::string_view bytes, Task ta
                                                  int num_classes) {
   RETURN_IF_ERROR(kFormat.CheckHeader(bytes));
   const auto stored_task = static_cast<unsigned char>(bytes[8]);
-  if (stored_task > static_cast<unsigned char>(Task::kRegression))
-    return Corrupt("bad task code " + std::to_string(stored_task));
-  if (stored_task != static_cast<unsigned char>(task)) {
-    return Corrupt(std::string("model was trained for ") +
-                   TaskName(static_cast<Task>(stored_task)) + ", expected " + TaskName(task));
-  }
+  RETURN_IF_ERROR(kFormat.CheckTask(stored_task, task));
   const auto weights = static_cast<unsigned char>(bytes[9]);
   const auto p = static_cast<unsigned char>(bytes[10]);
   if (weights > 1)
@@ -179,10 +174,7 @@ Result<std::unique_ptr<KnnModel>> KnnModel::Load(std::string_view bytes, Task ta
   if (bytes[11] != '\0')
     return Corrupt("reserved byte is not zero");
   const auto classes = GetLe(bytes, 12, 4);
-  if (classes != static_cast<std::uint64_t>(num_classes)) {
-    return Corrupt("model has " + std::to_string(classes) + " classes, expected " +
-                   std::to_string(num_classes));
-  }
+  RETURN_IF_ERROR(kFormat.CheckClasses(classes, num_classes));
   const auto k = GetLe(bytes, 16, 4);
   const auto rows = GetLe(bytes, 20, 8);
   const auto cols = GetLe(bytes, 28, 4);

@@ -158,13 +158,7 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Load(std::string_view bytes, T
   RETURN_IF_ERROR(kFormat.CheckHeader(bytes));
   const auto stored_task = static_cast<unsigned char>(bytes[8]);
   const auto stop = static_cast<unsigned char>(bytes[9]);
-  if (stored_task > static_cast<unsigned char>(Task::kRegression)) {
-    return Corrupt("bad task code " + std::to_string(stored_task));
-  }
-  if (stored_task != static_cast<unsigned char>(task)) {
-    return Corrupt(std::string("model was trained for ") +
-                   TaskName(static_cast<Task>(stored_task)) + ", expected " + TaskName(task));
-  }
+  RETURN_IF_ERROR(kFormat.CheckTask(stored_task, task));
   if (stop > static_cast<unsigned char>(SolverStop::kClosedForm)) {
     return Corrupt("bad solver stop code " + std::to_string(stop));
   }
@@ -176,10 +170,7 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Load(std::string_view bytes, T
   const auto iterations = GetLe(bytes, 24, 4);
   if (task == Task::kBinary && num_classes == 0)
     num_classes = 2;
-  if (classes != static_cast<std::uint64_t>(num_classes)) {
-    return Corrupt("model has " + std::to_string(classes) + " classes, expected " +
-                   std::to_string(num_classes));
-  }
+  RETURN_IF_ERROR(kFormat.CheckClasses(classes, num_classes));
   if (outputs != static_cast<std::uint64_t>(NumOutputs(task, num_classes))) {
     return Corrupt("bad output count " + std::to_string(outputs));
   }
