@@ -6,7 +6,8 @@ synthetic data (seed 0). Requests: one CSV row each (`text/csv`), sent by Debian
 connections for the same duration to
   (k) a real Kiln server: the model uploaded to Kiln's S3 and deployed with boto3 (CreateModel with
       the sagemaker-xgboost image, CreateEndpointConfig, CreateEndpoint, the InService waiter);
-      wrk replays one request SigV4-signed by botocore (valid for 15 minutes): the headline row,
+      wrk replays one request SigV4-signed by botocore (valid for 15 minutes): the headline row;
+      then the same row as application/json ({"instances": [[...]]}), read in place by simdjson,
   (u) the same on a second Kiln server started with --insecure-dev, wrk sending the request
       unsigned: the HTTP + predict path without SigV4, so the table shows what signing costs,
   (a) gunicorn, 2 sync workers, a Flask app predicting with XGBoost's scikit-learn API,
@@ -17,7 +18,7 @@ writes bench/results/serve-throughput.txt with the machine, its load (`uptime`) 
 
 usage: serve_bench.py [--kiln build/kiln] [--duration SECONDS] [--connections 16] [--out FILE]
 """
-import argparse, datetime, getpass, io, os, platform, re, shutil, signal, socket, subprocess
+import argparse, datetime, getpass, io, json, os, platform, re, shutil, signal, socket, subprocess
 import sys, tarfile, tempfile, threading, time
 
 import boto3
@@ -154,9 +155,9 @@ def deploy(url, model_path):
     return client("sagemaker-runtime")
 
 
-def signed_headers(url, path, body):
+def signed_headers(url, path, body, content_type="text/csv"):
     req = botocore.awsrequest.AWSRequest(method="POST", url=url + path, data=body,
-                                         headers={"Content-Type": "text/csv",
+                                         headers={"Content-Type": content_type,
                                                   "Accept": "text/csv"})
     botocore.auth.SigV4Auth(botocore.credentials.Credentials(AK, SK), "sagemaker",
                             REGION).add_auth(req)
@@ -287,9 +288,20 @@ def main():
             results[name] = run_wrk(port, script, args.duration, args.connections, kiln.pid)
             if perf:
                 perf.wait()
+            if not insecure:
+                # The same row as JSON ({"instances": [[...]]}), parsed in place by simdjson.
+                jbody = json.dumps({"instances": [[float(v) for v in rows[0]]]})
+                jheaders = signed_headers(url, path, jbody, "application/json")
+                status, answer = raw_post(port, path, jheaders, jbody)
+                if status != 200 or abs(float(answer.split()[0]) - want[0]) > 1e-5:
+                    raise SystemExit(f"the JSON wrk request got {status} {answer!r}")
+                jscript = os.path.join(tmp, "kiln_json.lua")
+                lua_script(path, jheaders, jbody, jscript)
+                results["kiln_json"] = run_wrk(port, jscript, args.duration, args.connections,
+                                               kiln.pid)
             stop(kiln)
         if args.only_kiln:
-            for name in ("kiln", "kiln_unsigned"):
+            for name in ("kiln", "kiln_json", "kiln_unsigned"):
                 r = results[name]
                 print(f"{name}: {r['rps']:.0f} requests/s, p50 {r['p50']:.3f} ms, p99 "
                       f"{r['p99']:.3f} ms, server CPU {r['cpu_us']:.2f} us/request, non-2xx "
@@ -351,6 +363,7 @@ def main():
         f"{'non-2xx':>8}",
     ]
     for name, label in (("kiln", "kiln (SigV4, InvokeEndpoint)"),
+                        ("kiln_json", "kiln (SigV4, application/json row)"),
                         ("kiln_unsigned", "kiln --insecure-dev (unsigned)"),
                         ("gunicorn", "gunicorn -w 2 + Flask + XGBRegressor"),
                         ("nginx", "nginx, fixed 200 body")):
@@ -379,7 +392,7 @@ def main():
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)
-    if k["non2xx"] or u["non2xx"]:
+    if k["non2xx"] or u["non2xx"] or results["kiln_json"]["non2xx"]:
         sys.exit("Kiln answered non-2xx responses under load")
 
 
