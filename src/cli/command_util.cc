@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <memory>
 
+#include "model/kiln_model.h"
+#include "table/table_reader.h"
+
 namespace kiln {
 
 Result<std::string> Sha256File(const std::string& path, std::size_t* bytes) {
@@ -68,5 +71,18 @@ std::string JoinArgs(int argc, char** argv) {
 }
 
 bool StdoutIsTerminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
+Result<Table> ReadModelInput(const KilnModel& model, const std::string& path) {
+  ReadOptions read;
+  read.schema = model.InputSchema();
+  ASSIGN_OR_RETURN(Table table, ReadTable(path, read));
+  for (const ColumnSchema& c : read.schema) {
+    if (table.Find(c.name) < 0) {
+      return Status::InvalidArgument(path + " has no column \"" + c.name +
+                                     "\", which the model needs as a feature");
+    }
+  }
+  return table;
+}
 
 }  // namespace kiln

@@ -10,6 +10,8 @@
 
 namespace kiln {
 
+class KilnModel;
+
 // Hex SHA-256 of the file's bytes (IoError/NotFound if unreadable).
 Result<std::string> Sha256File(const std::string& path, std::size_t* bytes);
 
@@ -22,5 +24,9 @@ std::string JoinArgs(int argc, char** argv);
 
 // True when stdout is a terminal.
 bool StdoutIsTerminal();
+
+// The table at `path` read with `model`'s input schema (as `kiln predict` and `kiln explain` read
+// their --data); InvalidArgument naming the first feature column the file lacks.
+Result<Table> ReadModelInput(const KilnModel& model, const std::string& path);
 
 }  // namespace kiln

@@ -2,25 +2,17 @@
 
 #include <cstdio>
 
+#include "cli/command_util.h"
 #include "common/file_util.h"
 #include "explain/explanation.h"
 #include "explain/explanation_csv.h"
 #include "model/kiln_model.h"
-#include "table/table_reader.h"
 
 namespace kiln {
 
 Status RunExplainCommand(const ExplainCommandArgs& args) {
   ASSIGN_OR_RETURN(KilnModel model, KilnModel::Load(args.model_path));
-  ReadOptions read;
-  read.schema = model.InputSchema();
-  ASSIGN_OR_RETURN(Table table, ReadTable(args.data_path, read));
-  for (const ColumnSchema& c : read.schema) {
-    if (table.Find(c.name) < 0) {
-      return Status::InvalidArgument(args.data_path + " has no column \"" + c.name +
-                                     "\", which the model needs as a feature");
-    }
-  }
+  ASSIGN_OR_RETURN(Table table, ReadModelInput(model, args.data_path));
   ASSIGN_OR_RETURN(Explanation explanation, ExplainModel(model, table));
   RETURN_IF_ERROR(WriteFileAtomic(args.out_path, RenderExplanationCsv(model, explanation)));
   std::printf("wrote %zu explanations (%zu columns per output, margin space) to %s\n",

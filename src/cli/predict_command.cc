@@ -2,24 +2,16 @@
 
 #include <cstdio>
 
+#include "cli/command_util.h"
 #include "common/file_util.h"
 #include "model/kiln_model.h"
 #include "model/prediction_csv.h"
-#include "table/table_reader.h"
 
 namespace kiln {
 
 Status RunPredictCommand(const PredictCommandArgs& args) {
   ASSIGN_OR_RETURN(KilnModel model, KilnModel::Load(args.model_path));
-  ReadOptions read;
-  read.schema = model.InputSchema();
-  ASSIGN_OR_RETURN(Table table, ReadTable(args.data_path, read));
-  for (const ColumnSchema& c : read.schema) {
-    if (table.Find(c.name) < 0) {
-      return Status::InvalidArgument(args.data_path + " has no column \"" + c.name +
-                                     "\", which the model needs as a feature");
-    }
-  }
+  ASSIGN_OR_RETURN(Table table, ReadModelInput(model, args.data_path));
   const Column* id = nullptr;
   if (!args.id_column.empty()) {
     int i = table.Find(args.id_column);
